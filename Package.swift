@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+// lesionmtr — lesion MTR analysis for multiple sclerosis remyelination trials.
+// Flow (DESIGN.md §1): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside.
+import PackageDescription
+
+/// nifticlib's `nifti2_io.h` includes `<znzlib.h>` with angle brackets, so every Swift target that
+/// (transitively) loads the CNifti module needs the header folder on the clang search path.
+let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
+
+let package = Package(
+    name: "lesionmtr",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lesionmtr", targets: ["lesionmtr"]),
+        .library(name: "NIfTI", targets: ["NIfTI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
+        .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders),
+        .executableTarget(
+            name: "lesionmtr",
+            dependencies: [
+                "NIfTI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: niftiHeaders),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NIfTITests", dependencies: ["NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+        .testTarget(
+            name: "lesionmtrTests", dependencies: ["lesionmtr", "NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+    ]
+)

@@ -1,0 +1,89 @@
+import CNifti
+
+/// Whole-buffer gzip through libdeflate: faster than zlib's streaming inflate for NIfTI payloads,
+/// and deterministic on output (no timestamp in the gzip header), so written files are
+/// byte-identical from run to run. The only file that calls libdeflate.
+enum Deflate {
+    /// Why a gzip stream could not be inflated.
+    enum Failure: Error {
+        /// The stream is not valid DEFLATE/gzip data (corrupt, or cut inside a block).
+        case corrupt
+        /// The stream ended cleanly before `count` bytes were produced.
+        case short(produced: Int)
+    }
+
+    /// The first `count` bytes of the (possibly multi-member) gzip stream `input`.
+    ///
+    /// `count` comes from the NIfTI header (offset + voxels × bytes); the stream may hold more
+    /// (trailing data is ignored) but never less. Memory is bounded by `count` plus what one
+    /// member beyond it needs.
+    static func gunzipPrefix(_ input: UnsafeRawBufferPointer, count: Int) -> Result<[UInt8], Failure> {
+        guard let d = libdeflate_alloc_decompressor() else { return .failure(.corrupt) }
+        defer { libdeflate_free_decompressor(d) }
+        var out = [UInt8](repeating: 0, count: count)
+        var inPos = 0, outPos = 0
+        while outPos < count {
+            guard inPos < input.count else { return .failure(.short(produced: outPos)) }
+            var usedIn = 0, madeOut = 0
+            let status = out.withUnsafeMutableBytes { o in
+                libdeflate_gzip_decompress_ex(
+                    d, input.baseAddress! + inPos, input.count - inPos,
+                    o.baseAddress! + outPos, count - outPos, &usedIn, &madeOut)
+            }
+            switch status {
+            case LIBDEFLATE_SUCCESS:
+                inPos += usedIn
+                outPos += madeOut
+                if usedIn == 0 { return .failure(.corrupt) }
+            case LIBDEFLATE_INSUFFICIENT_SPACE:
+                // This member inflates past what the image needs: inflate it into a larger
+                // scratch buffer and keep the prefix.
+                guard let member = inflateOneMember(d, input, from: inPos, atLeast: count - outPos) else {
+                    return .failure(.corrupt)
+                }
+                out.withUnsafeMutableBytes { o in
+                    o.baseAddress!.advanced(by: outPos).copyMemory(from: member, byteCount: count - outPos)
+                }
+                outPos = count
+            default:
+                return .failure(.corrupt)
+            }
+        }
+        return .success(out)
+    }
+
+    /// Inflates the single gzip member at `from`, growing the buffer until it fits (at most the
+    /// DEFLATE limit of 1032:1); nil if it never does or the data is bad.
+    private static func inflateOneMember(
+        _ d: OpaquePointer, _ input: UnsafeRawBufferPointer, from: Int, atLeast: Int
+    ) -> [UInt8]? {
+        var size = max(atLeast * 2, 1 << 16)
+        let limit = (input.count - from) * 1032 + (1 << 16)
+        while size <= limit {
+            var buffer = [UInt8](repeating: 0, count: size)
+            var usedIn = 0, madeOut = 0
+            let status = buffer.withUnsafeMutableBytes { o in
+                libdeflate_gzip_decompress_ex(d, input.baseAddress! + from, input.count - from,
+                                              o.baseAddress!, size, &usedIn, &madeOut)
+            }
+            if status == LIBDEFLATE_SUCCESS { return madeOut >= atLeast ? buffer : nil }
+            if status != LIBDEFLATE_INSUFFICIENT_SPACE { return nil }
+            size *= 2
+        }
+        return nil
+    }
+
+    /// `input` as one gzip member at compression `level` (1 fastest … 12 smallest; 6 default).
+    static func gzip(_ input: UnsafeRawBufferPointer, level: Int32 = 6) -> [UInt8] {
+        let c = libdeflate_alloc_compressor(level)!
+        defer { libdeflate_free_compressor(c) }
+        let bound = libdeflate_gzip_compress_bound(c, input.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = out.withUnsafeMutableBytes { o in
+            libdeflate_gzip_compress(c, input.baseAddress, input.count, o.baseAddress, bound)
+        }
+        precondition(n > 0, "libdeflate_gzip_compress failed within its own bound")
+        out.removeSubrange(n...)
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Whole-file reads and crash-safe writes, with failures mapped to `NIfTIError`.
+enum FileBytes {
+    /// Size of the file at `path` in bytes, or nil if it cannot be stat'ed.
+    static func size(of path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// The whole content of `path`.
+    static func read(_ path: String) throws(NIfTIError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw openError(path, errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw NIfTIError(.unreadable, path: path, reason: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NIfTIError(.unreadable, path: path, reason: "not a regular file") }
+        let size = Int(st.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + done, size - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                throw NIfTIError(.unreadable, path: path, reason: n == 0 ? "file shrank while being read" : "read failed: \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+        return bytes
+    }
+
+    /// Why `path` can't be read: missing, or unreadable with the system's reason.
+    static func openError(_ path: String, _ code: Int32) -> NIfTIError {
+        code == ENOENT || code == ENOTDIR
+            ? NIfTIError(.missing, path: path, reason: "no such file")
+            : NIfTIError(.unreadable, path: path, reason: "cannot open: \(String(cString: strerror(code)))")
+    }
+
+    /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+    /// `path` is either absent/old or complete, never partial. The temporary file is removed
+    /// on failure.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(NIfTIError) {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let temp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw NIfTIError(.cannotWrite, path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+        }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temp)
+                throw NIfTIError(.cannotWrite, path: path, reason: "write failed: \(reason)")
+            }
+            done += n
+        }
+        guard close(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw NIfTIError(.cannotWrite, path: path, reason: "write failed: \(reason)")
+        }
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw NIfTIError(.cannotWrite, path: path, reason: "cannot rename into place: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import CNifti
+import Foundation
+
+/// Reading NIfTI-1 / NIfTI-2 images (`.nii`, `.nii.gz`, `.hdr/.img`, `.hdr.gz/.img.gz`, either
+/// byte order) into `Volume`s, with every failure a `NIfTIError` naming the file.
+///
+/// Only 3-D images are read (a 4-D file whose extra dimensions are all 1 is fine). Sizes are
+/// checked against the file before anything is allocated, so a header that claims 2^40 voxels
+/// is refused, not trusted. ANALYZE 7.5 files (no orientation) are refused.
+public enum NIfTIReader {
+    /// The most voxels one image may have (2^31: 8 GiB as Float32).
+    public static let maxVoxels = 1 << 31
+
+    /// The header of `path`, checked to describe a readable 3-D image, and its grid.
+    public static func header(at path: String) throws(NIfTIError) -> (header: NIfTIHeader, grid: Grid) {
+        guard let header = NiftiLibrary.readHeader(path: path) else { throw whyNoHeader(path) }
+        return (header, try checkedGrid(header, path: path))
+    }
+
+    /// The image at `path` as Float32, scaled by `scl_slope`/`scl_inter` (a slope of 0 or not
+    /// finite means no scaling). NaN and ±Inf are kept as stored.
+    public static func readFloat(at path: String) throws(NIfTIError) -> Volume<Float> {
+        try readFloatWithHeader(at: path).volume
+    }
+
+    /// As `readFloat`, also returning the header (for `lesionmtr info`).
+    public static func readFloatWithHeader(at path: String) throws(NIfTIError) -> (header: NIfTIHeader, volume: Volume<Float>) {
+        let (header, grid) = try header(at: path)
+        let voxels = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
+            VoxelDecoder.floats(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+        }
+        return (header, Volume(grid: grid, voxels: voxels))
+    }
+
+    /// The image at `path` as integer labels: scaled values rounded to the nearest integer.
+    /// Fails (`badLabels`) on a NaN/±Inf value or one outside the Int32 range.
+    public static func readLabels(at path: String) throws(NIfTIError) -> Volume<Int32> {
+        let (header, grid) = try header(at: path)
+        let result = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
+            VoxelDecoder.labels(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+        }
+        switch result {
+        case .success(let voxels):
+            return Volume(grid: grid, voxels: voxels)
+        case .failure(let bad):
+            let i = bad.index % grid.dims.x, j = bad.index / grid.dims.x % grid.dims.y, k = bad.index / (grid.dims.x * grid.dims.y)
+            throw NIfTIError(.badLabels, path: path, reason: "label value \(bad.value) at voxel (\(i), \(j), \(k)) is not an integer that fits in 32 bits")
+        }
+    }
+
+    // MARK: - Checks
+
+    /// Explains why nifticlib found no usable header at `path`.
+    static func whyNoHeader(_ path: String) -> NIfTIError {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return FileBytes.openError(path, errno) }
+        close(fd)
+        if let raw = NiftiLibrary.unvalidatedDims(path: path), let reason = dimsProblem(raw.dim) {
+            return NIfTIError(.impossibleDims, path: path, reason: reason)
+        }
+        if isGzip(path), case .failure = gzipIntegrity(path) {
+            return NIfTIError(.truncated, path: path, reason: "gzip stream is corrupt or truncated")
+        }
+        if FileBytes.size(of: path) == 0 { return NIfTIError(.notNIfTI, path: path, reason: "empty file, not a NIfTI image") }
+        return NIfTIError(.notNIfTI, path: path, reason: "not a NIfTI-1 or NIfTI-2 image (bad header size or magic)")
+    }
+
+    /// What is wrong with `dim[0…7]`, or nil if it can describe an image.
+    static func dimsProblem(_ dim: [Int64]) -> String? {
+        guard (1...7).contains(dim[0]) else { return "dim[0] = \(dim[0]) (number of dimensions must be 1 to 7)" }
+        for d in 1...Int(dim[0]) where dim[d] < 1 {
+            return "dim[\(d)] = \(dim[d]) (every dimension must be at least 1)"
+        }
+        return nil
+    }
+
+    /// The grid of a header, or the reason it cannot be a 3-D image lesionmtr reads.
+    static func checkedGrid(_ h: NIfTIHeader, path: String) throws(NIfTIError) -> Grid {
+        if let reason = dimsProblem(h.dim) { throw NIfTIError(.impossibleDims, path: path, reason: reason) }
+        let n = Int(h.dim[0])
+        let dims = SIMD3<Int>((1...3).map { $0 <= n ? Int(h.dim[$0]) : 1 })
+        if h.volumeCount > 1 {
+            throw NIfTIError(.multipleVolumes, path: path, reason: "\(n)-D image with \(h.volumeCount) volumes; lesionmtr reads one 3-D volume per file")
+        }
+        let (count, overflow) = dims.x.multipliedReportingOverflow(by: dims.y * dims.z)
+        if overflow || count > maxVoxels {
+            throw NIfTIError(.impossibleDims, path: path, reason: "dims \(formatDims(dims)) give more than 2^31 voxels")
+        }
+        guard let dataType = h.dataType else {
+            throw NIfTIError(.unsupportedDatatype, path: path, reason: "unknown datatype code \(h.datatypeCode)")
+        }
+        guard dataType.isReadable else {
+            throw NIfTIError(.unsupportedDatatype, path: path, reason: "datatype \(dataType) is not supported (real scalar types only)")
+        }
+        let spacing = SIMD3(abs(h.pixdim[1]), abs(h.pixdim[2]), abs(h.pixdim[3]))
+        for a in 0..<3 where !(spacing[a].isFinite && spacing[a] > 0) {
+            throw NIfTIError(.badGeometry, path: path, reason: "voxel size pixdim[\(a + 1)] = \(h.pixdim[a + 1]) (must be finite and > 0)")
+        }
+        let grid = Grid(dims: dims, spacing: spacing, qform: h.qform, sform: h.sform)
+        let m = grid.affine.matrix
+        guard m.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw NIfTIError(.badGeometry, path: path, reason: "voxel-to-world transform is not finite")
+        }
+        let det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        guard abs(det) > 1e-12 else {
+            throw NIfTIError(.badGeometry, path: path, reason: "voxel-to-world transform is singular")
+        }
+        return grid
+    }
+
+    // MARK: - Payload
+
+    static func isGzip(_ path: String) -> Bool { path.hasSuffix(".gz") }
+
+    /// Reads the data file of `h`, inflating it if compressed, checks it holds every voxel, and
+    /// hands the voxel bytes to `body`.
+    static func withPayload<R>(
+        _ h: NIfTIHeader, grid: Grid, path: String,
+        _ body: (UnsafeRawBufferPointer, DataType, Bool) -> R
+    ) throws(NIfTIError) -> R {
+        let dataType = h.dataType!
+        let dataBytes = grid.voxelCount * dataType.bytesPerVoxel
+        let needed = h.dataOffset + dataBytes
+        let swapped = h.isBigEndian != (1.bigEndian == 1)
+        let file = h.dataPath
+        guard let onDisk = FileBytes.size(of: file) else {
+            throw FileBytes.openError(file, errno)
+        }
+        if isGzip(file) {
+            // DEFLATE cannot expand more than 1032:1: refuse before allocating what the header claims.
+            guard onDisk * 1032 + 4096 >= needed else {
+                throw NIfTIError(.truncated, path: path, reason: "compressed file of \(onDisk) bytes cannot hold the \(needed) bytes the header describes")
+            }
+            let compressed = try FileBytes.read(file)
+            let inflated = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, count: needed) }
+            switch inflated {
+            case .success(let bytes):
+                return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[h.dataOffset...]), dataType, swapped) }
+            case .failure(.short(let produced)):
+                throw NIfTIError(.truncated, path: path, reason: "data ends after \(produced) of \(needed) bytes (offset + voxels × \(dataType.bytesPerVoxel) bytes)")
+            case .failure(.corrupt):
+                throw NIfTIError(.truncated, path: path, reason: "gzip stream is corrupt or truncated")
+            }
+        }
+        guard onDisk >= needed else {
+            throw NIfTIError(.truncated, path: path, reason: "file has \(onDisk) bytes, the header needs \(needed) (offset + voxels × \(dataType.bytesPerVoxel) bytes)")
+        }
+        let bytes = try FileBytes.read(file)
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[h.dataOffset..<needed]), dataType, swapped) }
+    }
+
+    /// Whether the whole gzip file at `path` inflates (used only to explain a refused header).
+    static func gzipIntegrity(_ path: String) -> Result<Void, Deflate.Failure> {
+        guard let bytes = try? FileBytes.read(path), bytes.count >= 18 else { return .failure(.corrupt) }
+        let isize = bytes.suffix(4).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        return bytes.withUnsafeBytes { Deflate.gunzipPrefix($0, count: min(isize, 1 << 20)) }.map { _ in () }
+    }
+}

@@ -1,0 +1,88 @@
+/// Converts a raw NIfTI payload (any real datatype, either byte order) to Float32 intensities or
+/// Int32 labels, applying `scl_slope`/`scl_inter` in double precision.
+enum VoxelDecoder {
+    /// `count` values as Float32: `stored × slope + intercept` when `scaling` is given, else the
+    /// stored value (nearest Float32).
+    static func floats(
+        _ raw: UnsafeRawBufferPointer, dataType: DataType, count: Int, swapped: Bool,
+        scaling: (slope: Double, intercept: Double)?
+    ) -> [Float] {
+        dispatch(dataType, FloatConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
+    }
+
+    /// `count` values as Int32 labels: the scaled value rounded to the nearest integer.
+    /// Fails with the reason when a value is not finite or does not fit in Int32.
+    static func labels(
+        _ raw: UnsafeRawBufferPointer, dataType: DataType, count: Int, swapped: Bool,
+        scaling: (slope: Double, intercept: Double)?
+    ) -> Result<[Int32], LabelFailure> {
+        dispatch(dataType, LabelConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
+    }
+
+    /// A label value lesionmtr cannot hold, with its storage index.
+    struct LabelFailure: Error {
+        var index: Int
+        var value: Double
+    }
+
+    // MARK: - Dispatch over the ten stored types
+
+    private protocol Conversion {
+        associatedtype Output
+        func run<T: DiskScalar>(_ type: T.Type) -> Output
+    }
+
+    private static func dispatch<C: Conversion>(_ dataType: DataType, _ c: C) -> C.Output {
+        switch dataType {
+        case .uint8: c.run(UInt8.self)
+        case .int8: c.run(Int8.self)
+        case .int16: c.run(Int16.self)
+        case .uint16: c.run(UInt16.self)
+        case .int32: c.run(Int32.self)
+        case .uint32: c.run(UInt32.self)
+        case .int64: c.run(Int64.self)
+        case .uint64: c.run(UInt64.self)
+        case .float32: c.run(Float.self)
+        case .float64: c.run(Double.self)
+        default: preconditionFailure("datatype \(dataType) reached the decoder unchecked")
+        }
+    }
+
+    private struct FloatConversion: Conversion {
+        let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
+        let scaling: (slope: Double, intercept: Double)?
+
+        func run<T: DiskScalar>(_ type: T.Type) -> [Float] {
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                if let (slope, intercept) = scaling {
+                    for n in 0..<count {
+                        out[n] = Float(T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept)
+                    }
+                } else if T.self == Float.self, !swapped {
+                    out.baseAddress!.update(from: raw.baseAddress!.assumingMemoryBound(to: Float.self), count: count)
+                } else {
+                    for n in 0..<count { out[n] = T.load(raw, at: n, swapped: swapped).asFloat }
+                }
+                initialized = count
+            }
+        }
+    }
+
+    private struct LabelConversion: Conversion {
+        let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
+        let scaling: (slope: Double, intercept: Double)?
+
+        func run<T: DiskScalar>(_ type: T.Type) -> Result<[Int32], LabelFailure> {
+            let (slope, intercept) = scaling ?? (1, 0)
+            var out = [Int32](repeating: 0, count: count)
+            for n in 0..<count {
+                let v = (T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept).rounded()
+                guard v >= Double(Int32.min), v <= Double(Int32.max) else {
+                    return .failure(LabelFailure(index: n, value: v))
+                }
+                out[n] = Int32(v)
+            }
+            return .success(out)
+        }
+    }
+}
