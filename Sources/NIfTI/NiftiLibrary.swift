@@ -25,8 +25,8 @@ enum NiftiLibrary {
             datatypeCode: n.datatype,
             dim: raw.dim,
             pixdim: tupleArray(n.pixdim, as: Double.self),
-            sclSlope: n.scl_slope,
-            sclInter: n.scl_inter,
+            sclSlope: raw.sclSlope,
+            sclInter: raw.sclInter,
             qform: CodedTransform(code: n.qform_code, affine: affine(n.qto_xyz)),
             sform: CodedTransform(code: n.sform_code, affine: affine(n.sto_xyz)),
             xyzUnits: n.xyz_units,
@@ -36,9 +36,19 @@ enum NiftiLibrary {
             isBigEndian: n.byteorder == 2)  // MSB_FIRST (a macro Swift does not import)
     }
 
-    /// The version, `dim[0…7]` and datatype of the header at `path` without any validity check,
-    /// for explaining why `readHeader` refused a file; nil if there is no NIfTI header at all.
-    static func unvalidatedDims(path: String) -> (version: Int, dim: [Int64], datatypeCode: Int32)? {
+    /// Header fields exactly as stored (byte-swapped to native order), before nifticlib's
+    /// repairs (it turns a 0 dim into 1 and a NaN slope into 1).
+    struct RawFacts {
+        var version: Int
+        var dim: [Int64]
+        var datatypeCode: Int32
+        var sclSlope: Double
+        var sclInter: Double
+    }
+
+    /// The stored facts of the header at `path` without any validity check (also used to
+    /// explain why `readHeader` refused a file); nil if there is no NIfTI header at all.
+    static func unvalidatedDims(path: String) -> RawFacts? {
         _ = quiet
         var version: Int32 = 0
         guard let raw = nifti_read_header(path, &version, 0) else { return nil }
@@ -50,12 +60,16 @@ enum NiftiLibrary {
             let h = raw.assumingMemoryBound(to: nifti_1_header.self).pointee
             let swap = h.sizeof_hdr != 348
             let dim = tupleArray(h.dim, as: Int16.self).map { Int64(swap ? $0.byteSwapped : $0) }
-            return (1, dim, Int32(swap ? h.datatype.byteSwapped : h.datatype))
+            func f(_ x: Float) -> Double { Double(swap ? Float(bitPattern: x.bitPattern.byteSwapped) : x) }
+            return RawFacts(version: 1, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
         case 2:
             let h = raw.assumingMemoryBound(to: nifti_2_header.self).pointee
             let swap = h.sizeof_hdr != 540
             let dim = tupleArray(h.dim, as: Int64.self).map { swap ? $0.byteSwapped : $0 }
-            return (2, dim, Int32(swap ? h.datatype.byteSwapped : h.datatype))
+            func f(_ x: Double) -> Double { swap ? Double(bitPattern: x.bitPattern.byteSwapped) : x }
+            return RawFacts(version: 2, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
         default:
             return nil
         }

@@ -29,6 +29,9 @@ import Testing
         #expect(header.datatypeCode == c.datatype)
         #expect([grid.dims.x, grid.dims.y, grid.dims.z] == c.dims)
         for a in 0..<3 { #expect(agrees(grid.spacing[a], c.spacing[a], relative: 1e-7)) }
+        // Scaling as stored on disk (null in the JSON is NaN), not as nifticlib repairs it.
+        #expect(agrees(header.sclSlope, c.sclSlope?.value ?? .nan, relative: 1e-7))
+        #expect(agrees(header.sclInter, c.sclInter?.value ?? .nan, relative: 1e-7))
         #expect(grid.qform.code == c.qformCode)
         #expect(grid.sform.code == c.sformCode)
         // The qform matrix is rebuilt from a float32 quaternion; allow 1e-5 mm.
