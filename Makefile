@@ -20,10 +20,17 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## demo: build, then show what lesionmtr reads in the bundled MNI anatomy
+DEMO ?= demo-out
+
+## demo: build, simulate a small two-arm trial on the bundled MNI anatomy and show it
 demo: build
-	@echo "== lesionmtr info on the bundled MNI ICBM152 2009a anatomy"
-	$(BIN) info sample-data/anatomy/t1.nii.gz sample-data/anatomy/gm.nii.gz sample-data/anatomy/wm.nii.gz
+	@echo "== lesionmtr info: the bundled MNI ICBM152 2009a anatomy"
+	$(BIN) info sample-data/anatomy/t1.nii.gz
+	@echo "== lesionmtr simulate: 8 subjects, 1 mm, baseline + 6 months, into $(DEMO)/trial"
+	$(BIN) simulate --subjects 8 --seed 1 -o $(DEMO)/trial
+	@echo "== manifest ($(DEMO)/trial/manifest.tsv)"
+	@cut -f1,7- $(DEMO)/trial/manifest.tsv
+	$(BIN) info $(DEMO)/trial/sub-sim001/ses-base/anat/sub-sim001_ses-base_MTRmap.nii.gz
 
 ## bench: benchmarks and peer comparisons (installs the peers into .venv)
 bench:

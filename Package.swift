@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "lesionmtr", targets: ["lesionmtr"]),
         .library(name: "NIfTI", targets: ["NIfTI"]),
+        .library(name: "VoxelKernels", targets: ["VoxelKernels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,16 +21,23 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
         .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders),
+        .target(name: "VoxelKernels", dependencies: ["NIfTI"], swiftSettings: niftiHeaders),
+        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels"], swiftSettings: niftiHeaders),
         .executableTarget(
             name: "lesionmtr",
             dependencies: [
-                "NIfTI",
+                "NIfTI", "LesionMTR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: niftiHeaders),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+        .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(
             name: "lesionmtrTests", dependencies: ["lesionmtr", "NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+        .executableTarget(
+            name: "kernel-timer", dependencies: ["VoxelKernels", "NIfTI"], path: "Benchmarks/KernelTimer",
+            swiftSettings: niftiHeaders),
+        .testTarget(name: "VoxelKernelsTests", dependencies: ["VoxelKernels", "NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
     ]
 )

@@ -1,0 +1,99 @@
+import NIfTI
+import VoxelKernels
+
+/// Component codes written in the component mask (`--write-masks`) and used internally.
+public enum ComponentCode: UInt8, Sendable {
+    case none = 0, core = 1, rim = 2, perilesional = 3
+}
+
+/// The regions of DESIGN.md §3 for one subject: lesion ids, each voxel's component (core, rim,
+/// perilesional) and owning lesion, NAWM, and the distance to CSF.
+public struct LesionRegions: Sendable {
+    /// Lesion id per voxel (kept lesions only); 0 elsewhere.
+    public var ids: [Int32]
+    /// The ids present, ascending.
+    public var lesionIDs: [Int32]
+    /// Component per voxel: core or rim inside lesions, perilesional around them, else none.
+    public var component: [UInt8]
+    /// The lesion a core, rim or perilesional voxel belongs to; 0 elsewhere.
+    public var owner: [Int32]
+    /// 1 in normal-appearing white matter.
+    public var nawm: [UInt8]
+    /// Euclidean distance (mm) to the nearest CSF voxel; nil when there is no CSF at all.
+    public var distanceToCSF: [Double]?
+
+    /// Computes the regions with the widths and unit of `options`.
+    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int) -> LesionRegions {
+        let grid = images.grid
+        let n = grid.voxelCount
+        // 1. Lesions.
+        let ids: [Int32]
+        if options.labelled {
+            ids = images.lesions
+        } else {
+            let mask = images.lesions.map { $0 > 0 ? UInt8(1) : 0 }
+            ids = ConnectedComponents.label(mask, dims: grid.dims, connectivity: options.kernelConnectivity,
+                                            minSize: options.minVoxels).labels
+        }
+        var present = [Bool](repeating: false, count: Int(ids.max() ?? 0) + 1)
+        for id in ids where id > 0 { present[Int(id)] = true }
+        let lesionIDs = present.indices.filter { present[$0] }.map { Int32($0) }
+        let idVolume = Volume(grid: grid, voxels: ids)
+        let lesionMask = ids.map { $0 > 0 ? UInt8(1) : 0 }
+
+        // 2. Rim and core: distance to the nearest voxel not in the same lesion.
+        var component = [UInt8](repeating: ComponentCode.none.rawValue, count: n)
+        var owner = [Int32](repeating: 0, count: n)
+        switch options.unit {
+        case .voxel:
+            let w = Int(options.rimWidth.rounded(.down))
+            let steps = DistanceToOtherLabel.steps(idVolume, bound: max(w, 0), threads: threads)
+            for v in 0..<n where ids[v] > 0 {
+                component[v] = (w >= 1 && steps[v] <= Int32(w) ? ComponentCode.rim : .core).rawValue
+                owner[v] = ids[v]
+            }
+        case .mm:
+            let d = DistanceToOtherLabel.millimetres(idVolume, threads: threads)
+            for v in 0..<n where ids[v] > 0 {
+                component[v] = (d[v] <= options.rimWidth * (1 + 1e-12) ? ComponentCode.rim : .core).rawValue
+                owner[v] = ids[v]
+            }
+        }
+
+        // 3. Perilesional: non-lesion brain voxels that are not CSF, assigned to the nearest lesion.
+        let tissue = images.tissue, csf = images.csf
+        let allowed: (Int) -> Bool = { v in tissue[v] != 0 && csf[v] == 0 }
+        let shell: Volume<Int32>
+        switch options.unit {
+        case .voxel:
+            shell = NearestLabel.assign(idVolume, withinSteps: Int(options.perilesionalWidth.rounded(.down)),
+                                        threads: threads, allowed: allowed)
+        case .mm:
+            shell = NearestLabel.assign(idVolume, withinRadius: options.perilesionalWidth, threads: threads, allowed: allowed)
+        }
+        for v in 0..<n where shell.voxels[v] > 0 {
+            component[v] = ComponentCode.perilesional.rawValue
+            owner[v] = shell.voxels[v]
+        }
+
+        // 4. NAWM: WM, not lesion, farther than the gap from every lesion.
+        let wm = options.tissueLabels.wm
+        var nawm = [UInt8](repeating: 0, count: n)
+        switch options.unit {
+        case .voxel:
+            let gap = max(0, Int(options.nawmGap.rounded(.down)))
+            let d = CityBlockDistance.distances(lesionMask, dims: grid.dims, bound: gap, threads: threads)
+            for v in 0..<n where tissue[v] == wm && ids[v] == 0 && d[v] > Int32(gap) { nawm[v] = 1 }
+        case .mm:
+            let d = EuclideanDistance.transform(lesionMask, dims: grid.dims, spacing: grid.spacing, threads: threads)
+            for v in 0..<n where tissue[v] == wm && ids[v] == 0 && !(d[v] <= options.nawmGap * (1 + 1e-12)) { nawm[v] = 1 }
+        }
+
+        // 5. Distance to CSF.
+        let hasCSF = csf.contains(1)
+        let toCSF = hasCSF ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
+
+        return LesionRegions(ids: ids, lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
+                             distanceToCSF: toCSF)
+    }
+}

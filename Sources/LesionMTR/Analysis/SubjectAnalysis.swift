@@ -1,0 +1,380 @@
+import Foundation
+import NIfTI
+import VoxelKernels
+
+/// The tables of one subject (DESIGN.md §4, `docs/tables.md`) and the regions behind them.
+public struct SubjectResult: Sendable {
+    public var lesions: Table
+    public var subjects: Table
+    public var bands: Table
+    /// Present with `voxels: true`.
+    public var voxels: Table?
+    /// The grid and regions, for writing masks.
+    public var grid: Grid
+    public var regions: LesionRegions
+    /// Warnings for the user (e.g. no CSF voxel).
+    public var warnings: [String]
+}
+
+/// `lesionmtr stats` for one subject: reads the images, computes the regions of DESIGN.md §3 and
+/// the per-lesion, per-subject, per-band (and per-voxel) rows.
+public enum SubjectAnalysis {
+    /// Analyses one subject. Throws `AnalysisError` for unreadable or inconsistent input.
+    public static func run(_ inputs: SubjectInputs, options: AnalysisOptions, voxels: Bool = false,
+                           threads: Int = defaultThreadCount) throws(AnalysisError) -> SubjectResult {
+        let images = try SubjectImages.load(inputs, options: options)
+        let regions = LesionRegions.compute(images, options: options, threads: threads)
+        var builder = TableBuilder(inputs: inputs, options: options, images: images, regions: regions, threads: threads)
+        var warnings: [String] = []
+        if regions.distanceToCSF == nil {
+            warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")
+        }
+        return SubjectResult(
+            lesions: builder.lesionTable(), subjects: builder.subjectTable(), bands: builder.bandTable(),
+            voxels: voxels ? builder.voxelTable() : nil, grid: images.grid, regions: regions, warnings: warnings)
+    }
+}
+
+/// Builds the rows of every table from one subject's images and regions.
+struct TableBuilder {
+    let inputs: SubjectInputs
+    let options: AnalysisOptions
+    let images: SubjectImages
+    let regions: LesionRegions
+    let maxID: Int
+    let geometry: LesionGeometry
+    /// Per map, per session: statistics of whole lesions (index id − 1) and components
+    /// (index (id − 1)·3 + component − 1).
+    var whole: [[[LabelSummary]]] = []
+    var parts: [[[LabelSummary]]] = []
+    /// Per map, per non-baseline session with a baseline: delta statistics.
+    var deltaWhole: [[(session: String, stats: [LabelSummary])]] = []
+    var deltaParts: [[(session: String, stats: [LabelSummary])]] = []
+    let componentLabels: [Int32]
+    let covariateCells: [String]
+    let threads: Int
+
+    static let componentNames = ["whole", "core", "rim", "perilesional"]
+
+    init(inputs: SubjectInputs, options: AnalysisOptions, images: SubjectImages, regions: LesionRegions, threads: Int) {
+        self.inputs = inputs
+        self.options = options
+        self.images = images
+        self.regions = regions
+        self.threads = threads
+        maxID = Int(regions.lesionIDs.last ?? 0)
+        geometry = LesionGeometry(images, regions, maxID: maxID, tissueLabels: options.tissueLabels)
+        componentLabels = zip(regions.owner, regions.component).map { owner, c in owner > 0 ? (owner - 1) * 3 + Int32(c) : 0 }
+        covariateCells = inputs.covariates.map(\.value)
+        let p = MapStatistics.probabilities
+        for map in images.maps {
+            whole.append(map.values.map {
+                LabelStatistics.summarize($0, labels: regions.ids, labelCount: maxID, probabilities: p, threads: threads)
+            })
+            parts.append(map.values.map {
+                LabelStatistics.summarize($0, labels: componentLabels, labelCount: 3 * maxID, probabilities: p, threads: threads)
+            })
+            var dw: [(String, [LabelSummary])] = [], dp: [(String, [LabelSummary])] = []
+            if map.sessions.first == images.baseline {
+                let base = map.values[0]
+                for (s, values) in zip(map.sessions, map.values).dropFirst() {
+                    let diff = zip(values, base).map { $0 - $1 }
+                    dw.append((s, LabelStatistics.summarize(diff, labels: regions.ids, labelCount: maxID, threads: threads)))
+                    dp.append((s, LabelStatistics.summarize(diff, labels: componentLabels, labelCount: 3 * maxID, threads: threads)))
+                }
+            }
+            deltaWhole.append(dw)
+            deltaParts.append(dp)
+        }
+    }
+
+    // MARK: - lesions.tsv
+
+    func lesionTable() -> Table {
+        var columns = ["subject"] + inputs.covariates.map(\.name)
+        columns += ["lesion", "component", "tissue_class", "n_voxels", "volume_mm3", "centroid_x", "centroid_y", "centroid_z",
+                    "frac_wm", "frac_cgm", "frac_dgm", "dist_csf_mean_mm", "dist_csf_min_mm", "below_subject_median"]
+        for map in images.maps {
+            for s in map.sessions { columns += MapStatistics.suffixes.map { "\(map.name)_\(s)_\($0)" } }
+        }
+        for (m, map) in images.maps.enumerated() {
+            for d in deltaWhole[m] { columns += ["delta_\(map.name)_\(d.session)_mean", "delta_\(map.name)_\(d.session)_n"] }
+        }
+        var table = Table(columns: columns)
+        let below = belowMedian()
+        let affine = images.grid.affine
+        let voxelVolume = images.grid.voxelVolume
+        for id in regions.lesionIDs.map(Int.init) {
+            let n = geometry.wholeCount[id]
+            let centroid = affine.apply(geometry.indexSum[id] / Double(n))
+            let t = geometry.tissueCount[id]
+            let klass = tissueClass(t)
+            for (c, name) in Self.componentNames.enumerated() {
+                let slot = id * 4 + c
+                let count = geometry.count[slot]
+                let hasDistance = regions.distanceToCSF != nil && count > 0
+                var row = [inputs.subject] + covariateCells
+                row += [String(id), name, klass, Cell.count(count), Cell.number(Double(count) * voxelVolume),
+                        Cell.number(centroid.x), Cell.number(centroid.y), Cell.number(centroid.z),
+                        Cell.number(Double(t.x) / Double(n)), Cell.number(Double(t.y) / Double(n)), Cell.number(Double(t.z) / Double(n)),
+                        hasDistance ? Cell.number(geometry.distanceSum[slot] / Double(count)) : Cell.missing,
+                        hasDistance ? Cell.number(geometry.distanceMin[slot]) : Cell.missing,
+                        below.map { $0[id] == true ? "1" : "0" } ?? Cell.missing]
+                for m in images.maps.indices {
+                    for s in images.maps[m].sessions.indices {
+                        row += MapStatistics.cells(summary(m, s, id: id, component: c))
+                    }
+                }
+                for m in images.maps.indices {
+                    for d in deltaWhole[m].indices {
+                        let stats = c == 0 ? deltaWhole[m][d].stats[id - 1] : deltaParts[m][d].stats[(id - 1) * 3 + c - 1]
+                        row += [Cell.number(stats.mean), Cell.count(stats.validCount)]
+                    }
+                }
+                table.rows.append(row)
+            }
+        }
+        return table
+    }
+
+    /// Statistics of map `m`, session `s` over lesion `id`'s component `c` (0 whole); nil if empty.
+    private func summary(_ m: Int, _ s: Int, id: Int, component c: Int) -> LabelSummary? {
+        let stats = c == 0 ? whole[m][s][id - 1] : parts[m][s][(id - 1) * 3 + c - 1]
+        return stats.validCount > 0 ? stats : nil
+    }
+
+    /// The whole lesion's class: majority of WM, CGM, DGM voxels (ties WM, CGM, DGM); `other` if none.
+    private func tissueClass(_ t: SIMD3<Int>) -> String {
+        if t == .zero { return "other" }
+        if t.x >= t.y && t.x >= t.z { return "wm" }
+        if t.y >= t.z { return "cgm" }
+        return "dgm"
+    }
+
+    /// Index of the map named `mtr` if it has the baseline session.
+    private var mtrIndex: Int? {
+        images.maps.firstIndex { $0.name == "mtr" && $0.sessions.first == images.baseline }
+    }
+
+    /// Whole-lesion baseline MTR means by id (nil entries when not finite).
+    private func baselineMTRMeans() -> [Int: Double]? {
+        guard let m = mtrIndex else { return nil }
+        var means: [Int: Double] = [:]
+        for id in regions.lesionIDs.map(Int.init) {
+            if let mean = whole[m][0][id - 1].mean, mean.isFinite { means[id] = mean }
+        }
+        return means
+    }
+
+    /// The subject median of whole-lesion baseline MTR means (numpy's median), nil without any.
+    private func subjectMedian() -> Double? {
+        guard let means = baselineMTRMeans(), !means.isEmpty else { return nil }
+        let sorted = means.values.sorted()
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    /// `below_subject_median` per id (DESIGN.md §3.7); nil with no MTR map.
+    private func belowMedian() -> [Int: Bool]? {
+        guard let means = baselineMTRMeans() else { return nil }
+        let median = subjectMedian()
+        var out: [Int: Bool] = [:]
+        for id in regions.lesionIDs.map(Int.init) {
+            if let mean = means[id], let median { out[id] = mean < median } else { out[id] = false }
+        }
+        return out
+    }
+
+    // MARK: - subjects.tsv
+
+    func subjectTable() -> Table {
+        var columns = ["subject"] + inputs.covariates.map(\.name)
+        columns += ["n_lesions", "n_lesions_wm", "n_lesions_cgm", "n_lesions_dgm", "n_lesions_other",
+                    "lesion_volume_mm3", "lesion_volume_wm_mm3", "lesion_volume_cgm_mm3", "lesion_volume_dgm_mm3",
+                    "lesion_volume_other_mm3", "mtr_subject_median", "n_submedian", "nawm_n_voxels"]
+        var row = [inputs.subject] + covariateCells
+        var counts = [String: Int](), volumes = [String: Double]()
+        let voxelVolume = images.grid.voxelVolume
+        for id in regions.lesionIDs.map(Int.init) {
+            let klass = tissueClass(geometry.tissueCount[id])
+            counts[klass, default: 0] += 1
+            volumes[klass, default: 0] += Double(geometry.wholeCount[id]) * voxelVolume
+        }
+        let classes = ["wm", "cgm", "dgm", "other"]
+        row.append(Cell.count(regions.lesionIDs.count))
+        row += classes.map { Cell.count(counts[$0] ?? 0) }
+        row.append(Cell.number(volumes.values.reduce(0, +)))
+        row += classes.map { Cell.number(volumes[$0] ?? 0) }
+        let below = belowMedian()
+        row.append(Cell.number(subjectMedian()))
+        row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
+        row.append(Cell.count(regions.nawm.reduce(0) { $0 + Int($1) }))
+
+        let nawmLabels = regions.nawm.map(Int32.init)
+        for map in images.maps {
+            for (s, values) in zip(map.sessions, map.values) {
+                columns += ["n_valid", "mean", "sd", "median"].map { "nawm_\(map.name)_\(s)_\($0)" }
+                let stats = LabelStatistics.summarize(values, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: threads)[0]
+                row += [Cell.count(stats.validCount), Cell.number(stats.mean), Cell.number(stats.sd), Cell.number(stats.quantiles?[0])]
+            }
+        }
+        if let m = mtrIndex {
+            let map = images.maps[m]
+            let ids = regions.lesionIDs.map(Int.init)
+            let submedian = ids.filter { below?[$0] == true }
+            func meanOf(_ xs: [Double?]) -> Double? {
+                let finite = xs.compactMap { $0 }.filter(\.isFinite)
+                return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
+            }
+            for (s, session) in map.sessions.enumerated() {
+                columns += ["lesion_mtr_\(session)_mean", "submedian_mtr_\(session)_mean"]
+                row.append(Cell.number(meanOf(ids.map { whole[m][s][$0 - 1].mean })))
+                row.append(Cell.number(meanOf(submedian.map { whole[m][s][$0 - 1].mean })))
+            }
+            for d in deltaWhole[m] {
+                columns += ["delta_lesion_mtr_\(d.session)", "delta_submedian_mtr_\(d.session)"]
+                row.append(Cell.number(meanOf(ids.map { d.stats[$0 - 1].mean })))
+                row.append(Cell.number(meanOf(submedian.map { d.stats[$0 - 1].mean })))
+            }
+        }
+        let bands = bandSums()
+        for region in ["lesion", "nawm"] {
+            for (m, map) in images.maps.enumerated() {
+                for (s, session) in map.sessions.enumerated() {
+                    columns.append("slope_\(region)_\(map.name)_\(session)")
+                    row.append(Cell.number(bands.slope(region: region, series: bandSeriesIndex(m, s), width: options.bandWidthMM)))
+                }
+            }
+        }
+        return Table(columns: columns, rows: [row])
+    }
+
+    // MARK: - bands.tsv
+
+    /// Column position of map `m`, session `s` among all map-session pairs.
+    private func bandSeriesIndex(_ m: Int, _ s: Int) -> Int {
+        images.maps[..<m].reduce(0) { $0 + $1.sessions.count } + s
+    }
+
+    private func bandSums() -> BandSums {
+        var sums = BandSums(seriesCount: images.maps.reduce(0) { $0 + $1.sessions.count })
+        guard let distance = regions.distanceToCSF else { return sums }
+        let series = images.maps.flatMap(\.values)
+        var klass = [String](repeating: "other", count: maxID + 1)
+        for id in regions.lesionIDs.map(Int.init) { klass[id] = tissueClass(geometry.tissueCount[id]) }
+        let width = options.bandWidthMM
+        for v in 0..<distance.count {
+            let region: String, c: String
+            if regions.ids[v] > 0 {
+                region = "lesion"; c = klass[Int(regions.ids[v])]
+            } else if regions.nawm[v] == 1 {
+                region = "nawm"; c = "wm"
+            } else {
+                continue
+            }
+            let band = Int((distance[v] / width).rounded(.down))
+            sums.add(region: region, tissueClass: c, band: band, values: series, voxel: v)
+        }
+        return sums
+    }
+
+    func bandTable() -> Table {
+        var columns = ["subject"] + inputs.covariates.map(\.name)
+        columns += ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"]
+        for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)_mean" } }
+        var table = Table(columns: columns)
+        let sums = bandSums()
+        let width = options.bandWidthMM
+        for key in sums.orderedKeys() {
+            let acc = sums.cells[key]!
+            var row = [inputs.subject] + covariateCells
+            row += [key.region, key.tissueClass, String(key.band), Cell.number(Double(key.band) * width),
+                    Cell.number(Double(key.band + 1) * width), Cell.count(acc.n)]
+            row += zip(acc.sum, acc.valid).map { $1 > 0 ? Cell.number($0 / Double($1)) : Cell.missing }
+            table.rows.append(row)
+        }
+        return table
+    }
+
+    // MARK: - voxels.tsv
+
+    func voxelTable() -> Table {
+        var columns = ["subject", "lesion", "component", "i", "j", "k", "tissue", "dist_csf_mm", "band"]
+        for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)" } }
+        let series = images.maps.flatMap(\.values)
+        let dims = images.grid.dims
+        var order: [(id: Int32, component: UInt8, voxel: Int)] = []
+        for v in regions.owner.indices where regions.owner[v] > 0 {
+            order.append((regions.owner[v], regions.component[v], v))
+        }
+        order.sort { ($0.id, $0.component, $0.voxel) < ($1.id, $1.component, $1.voxel) }
+        var table = Table(columns: columns)
+        table.rows.reserveCapacity(order.count)
+        for (id, c, v) in order {
+            let d = regions.distanceToCSF?[v]
+            var row = [inputs.subject, String(id), Self.componentNames[Int(c)],
+                       String(v % dims.x), String(v / dims.x % dims.y), String(v / (dims.x * dims.y)),
+                       String(images.tissue[v]), Cell.number(d),
+                       d.map { String(Int(($0 / options.bandWidthMM).rounded(.down))) } ?? Cell.missing]
+            row += series.map { Cell.number(Double($0[v])) }
+            table.rows.append(row)
+        }
+        return table
+    }
+}
+
+/// Sums per (region, tissue class, band) for bands.tsv and the slopes in subjects.tsv.
+struct BandSums {
+    struct Key: Hashable {
+        var region: String
+        var tissueClass: String
+        var band: Int
+    }
+    struct Accumulator {
+        var n = 0
+        var sum: [Double]
+        var valid: [Int]
+    }
+    let seriesCount: Int
+    var cells: [Key: Accumulator] = [:]
+
+    init(seriesCount: Int) { self.seriesCount = seriesCount }
+
+    mutating func add(region: String, tissueClass: String, band: Int, values: [[Float]], voxel v: Int) {
+        for c in [tissueClass, "all"] {
+            let key = Key(region: region, tissueClass: c, band: band)
+            var acc = cells[key] ?? Accumulator(sum: Array(repeating: 0, count: seriesCount), valid: Array(repeating: 0, count: seriesCount))
+            acc.n += 1
+            for s in 0..<seriesCount where values[s][v].isFinite {
+                acc.sum[s] += Double(values[s][v])
+                acc.valid[s] += 1
+            }
+            cells[key] = acc
+        }
+    }
+
+    /// Keys in table order: region (lesion, nawm), class (wm, cgm, dgm, other, all), band.
+    func orderedKeys() -> [Key] {
+        let regions = ["lesion", "nawm"], classes = ["wm", "cgm", "dgm", "other", "all"]
+        return cells.keys.sorted {
+            (regions.firstIndex(of: $0.region)!, classes.firstIndex(of: $0.tissueClass)!, $0.band)
+                < (regions.firstIndex(of: $1.region)!, classes.firstIndex(of: $1.tissueClass)!, $1.band)
+        }
+    }
+
+    /// OLS slope of band means against band centres over the region's `all` rows with band ≥ 1
+    /// and a finite mean; nil with fewer than 2 such bands.
+    func slope(region: String, series s: Int, width: Double) -> Double? {
+        var points: [(Double, Double)] = []
+        for (key, acc) in cells where key.region == region && key.tissueClass == "all" && key.band >= 1 && acc.valid[s] > 0 {
+            points.append(((Double(key.band) + 0.5) * width, acc.sum[s] / Double(acc.valid[s])))
+        }
+        guard points.count >= 2 else { return nil }
+        points.sort { $0.0 < $1.0 }
+        let mx = points.map(\.0).reduce(0, +) / Double(points.count)
+        let my = points.map(\.1).reduce(0, +) / Double(points.count)
+        let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
+        return sxx > 0 ? sxy / sxx : nil
+    }
+}

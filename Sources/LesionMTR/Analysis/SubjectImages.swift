@@ -1,0 +1,122 @@
+import Foundation
+import NIfTI
+
+/// One map at its sessions, baseline first; values are Float32 in the map's units.
+public struct MapSeries: Sendable {
+    /// Map name (`mtr`, `t1`, …).
+    public var name: String
+    /// Session labels of this map, in table order (baseline first when present).
+    public var sessions: [String]
+    /// One volume of values per session, in storage order.
+    public var values: [[Float]]
+}
+
+/// The images of one subject, read, checked to share one grid, and put in table order
+/// (`docs/tables.md`: maps in order of first appearance, baseline session first).
+public struct SubjectImages: Sendable {
+    public var grid: Grid
+    /// Binary input: 1 where the lesion image is > 0. Labelled input: the rounded ids (≤ 0 → 0).
+    public var lesions: [Int32]
+    /// Rounded tissue labels.
+    public var tissue: [Int32]
+    /// 1 where CSF (the `--csf` mask > 0, else the tissue label for CSF).
+    public var csf: [UInt8]
+    public var maps: [MapSeries]
+    /// All sessions in table order: the baseline first, then by first appearance.
+    public var sessions: [String]
+    /// The baseline session.
+    public var baseline: String
+
+    /// Reads every file of `inputs` (concurrently) and checks the grids: any difference names
+    /// both files and what differs; maps must be 3-D.
+    public static func load(_ inputs: SubjectInputs, options: AnalysisOptions) throws(AnalysisError) -> SubjectImages {
+        let plan = try MapPlan(inputs.maps, baseline: options.baseline)
+        // Read everything at once: lesion, tissue, optional CSF, then each map file.
+        var paths = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? [])
+        paths += inputs.maps.map(\.path)
+        let results = readAll(paths, labelsAt: [1])
+        var volumes: [ReadVolume] = []
+        for r in results {
+            switch r {
+            case .success(let v): volumes.append(v)
+            case .failure(let e): throw .file(e)
+            }
+        }
+        let grid = volumes[0].grid
+        for (n, v) in volumes.enumerated().dropFirst() {
+            if let difference = grid.mismatch(with: v.grid) {
+                throw .file(NIfTIError(.gridMismatch, path: paths[n],
+                                       reason: "not on the grid of \(inputs.lesions): \(difference)"))
+            }
+        }
+        let lesionValues = volumes[0].floats!
+        let lesions: [Int32]
+        if options.labelled {
+            var ids = [Int32](repeating: 0, count: lesionValues.count)
+            for (v, x) in lesionValues.enumerated() {
+                guard x.isFinite else {
+                    throw .file(NIfTIError(.badLabels, path: inputs.lesions, reason: "lesion ids must be finite numbers"))
+                }
+                let r = x.rounded()
+                guard r <= Float(Int32.max) else {
+                    throw .file(NIfTIError(.badLabels, path: inputs.lesions, reason: "lesion id \(x) does not fit in 32 bits"))
+                }
+                ids[v] = r > 0 ? Int32(r) : 0
+            }
+            lesions = ids
+        } else {
+            lesions = lesionValues.map { $0 > 0 ? 1 : 0 }
+        }
+        let tissue = volumes[1].labels!
+        let csf: [UInt8]
+        var next = 2
+        if inputs.csf != nil {
+            csf = volumes[2].floats!.map { $0 > 0 ? 1 : 0 }
+            next = 3
+        } else {
+            let label = options.tissueLabels.csf
+            csf = tissue.map { $0 == label ? 1 : 0 }
+        }
+        let mapVolumes = volumes[next...].map { $0.floats! }
+        let maps = plan.series(from: Array(mapVolumes), minMTOff: Float(options.minMTOff))
+        return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: maps,
+                             sessions: plan.sessions, baseline: plan.sessions[0])
+    }
+
+    /// A volume as read: Float32 values or rounded labels, with its grid.
+    struct ReadVolume: @unchecked Sendable {
+        var grid: Grid
+        var floats: [Float]?
+        var labels: [Int32]?
+    }
+
+    /// Reads `paths` concurrently: those at `labelsAt` as labels, the others as Float32.
+    static func readAll(_ paths: [String], labelsAt: Set<Int>) -> [Result<ReadVolume, NIfTIError>] {
+        let out = UnsafeMutableBufferPointer<Result<ReadVolume, NIfTIError>?>.allocate(capacity: paths.count)
+        out.initialize(repeating: nil)
+        defer { out.deallocate() }
+        let box = SendableBuffer(out)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { n in
+            let result: Result<ReadVolume, NIfTIError>
+            do throws(NIfTIError) {
+                if labelsAt.contains(n) {
+                    let v = try NIfTIReader.readLabels(at: paths[n])
+                    result = .success(ReadVolume(grid: v.grid, labels: v.voxels))
+                } else {
+                    let v = try NIfTIReader.readFloat(at: paths[n])
+                    result = .success(ReadVolume(grid: v.grid, floats: v.voxels))
+                }
+            } catch {
+                result = .failure(error)
+            }
+            box.buffer[n] = result
+        }
+        return out.map { $0! }
+    }
+}
+
+/// A buffer written by concurrent workers at distinct indices.
+struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}

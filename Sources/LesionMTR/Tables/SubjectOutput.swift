@@ -1,0 +1,46 @@
+import Foundation
+import NIfTI
+
+/// Writes one subject's tables (TSV + JSON sidecar each) and optional masks into a folder; every
+/// file goes through a temporary name and a rename.
+public enum SubjectOutput {
+    /// Writes `result` into `folder` (created if needed): lesions.tsv, subjects.tsv, bands.tsv,
+    /// voxels.tsv when present, a `.json` sidecar beside each, and with `masks` the NIfTI files
+    /// `lesion_ids.nii.gz` (Int32 ids) and `components.nii.gz` (1 core, 2 rim, 3 perilesional).
+    public static func write(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
+                             provenance: Provenance, masks: Bool) throws(AnalysisError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .file(NIfTIError(.cannotWrite, path: folder, reason: "cannot create folder: \(error.localizedDescription)"))
+        }
+        let maps = Array(Set(result.lesions.columns.compactMap { $0.split(separator: "_").first.map(String.init) }))
+        let covariates = inputs.covariates.map(\.name)
+        var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
+        if let voxels = result.voxels { tables.append(("voxels", voxels)) }
+        for (name, table) in tables {
+            try writeText(table.tsv, to: folder + "/\(name).tsv")
+            try writeText(Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: provenance),
+                          to: folder + "/\(name).json")
+        }
+        if masks {
+            do {
+                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.ids), to: folder + "/lesion_ids.nii.gz",
+                                      description: "lesionmtr lesion ids")
+                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.component), to: folder + "/components.nii.gz",
+                                      description: "lesionmtr 1 core 2 rim 3 perilesional")
+            } catch {
+                throw .file(error)
+            }
+        }
+    }
+
+    /// Writes `text` to `path` through a temporary file and a rename.
+    public static func writeText(_ text: String, to path: String) throws(AnalysisError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .file(NIfTIError(.cannotWrite, path: path, reason: error.localizedDescription))
+        }
+    }
+}

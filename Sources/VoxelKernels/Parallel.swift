@@ -1,0 +1,46 @@
+import Foundation
+import Dispatch
+
+/// The default thread count for threaded kernels: the active processor count.
+public var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+/// Splits `0 ..< count` into contiguous chunks and runs `body` on them with up to `threads`
+/// workers (Dispatch `concurrentPerform`), returning when all are done (the join between passes).
+///
+/// Chunks are fixed by `count` and `grain` — never by the thread count — and each chunk must
+/// write only its own data, so results cannot depend on how many threads ran.
+/// - Complexity: O(count / grain) scheduling overhead.
+@usableFromInline
+func parallelChunks(_ count: Int, threads: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let grain = max(1, grain)
+    let chunks = (count + grain - 1) / grain
+    let workers = min(max(1, threads), chunks)
+    if workers == 1 {
+        body(0 ..< count)
+        return
+    }
+    // Hand chunks out in order to each worker from a shared atomic-free striding scheme:
+    // worker w takes chunks w, w + workers, … (deterministic data, dynamic-free scheduling).
+    let perChunk = (count + chunks - 1) / chunks
+    withoutActuallyEscaping(body) { body in
+        let box = UnsafeSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var c = w
+            while c < chunks {
+                let lo = c * perChunk
+                let hi = min(count, lo + perChunk)
+                if lo < hi { box.value(lo ..< hi) }
+                c += workers
+            }
+        }
+    }
+}
+
+/// Wraps a value that is shared across worker threads under the caller's guarantee that the
+/// workers touch disjoint memory.
+@usableFromInline
+struct UnsafeSendable<T>: @unchecked Sendable {
+    @usableFromInline var value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}

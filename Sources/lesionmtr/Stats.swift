@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import LesionMTR
+
+/// `lesionmtr stats`: the tables of one subject.
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Per-lesion, per-component, per-band (and per-voxel) MTR tables for one subject.",
+        discussion: """
+            All images must share one grid (dims and affine within 1e-4 mm). Maps are given as \
+            name:session=file (e.g. --map mtr:base=mtr0.nii.gz --map mtr:m6=mtr6.nii.gz \
+            --map t1:base=t1.nii.gz); mton:S and mtoff:S pairs give mtr:S = 100 × (MToff − MTon) / \
+            MToff. Writes lesions.tsv, subjects.tsv, bands.tsv (+ voxels.tsv with --voxels), each \
+            with a JSON sidecar, into the output folder. Definitions: DESIGN.md §3; columns: \
+            docs/tables.md.
+            """)
+
+    @Option(help: ArgumentHelp("Lesion image: binary mask (> 0 is lesion) or ids with --labelled.", valueName: "file"))
+    var lesions: String
+
+    @Option(help: ArgumentHelp("Tissue segmentation (see --tissue-labels).", valueName: "file"))
+    var tissue: String
+
+    @Option(name: .customLong("map"), help: ArgumentHelp("A map at a session: name:session=file. Repeat for each.", valueName: "name:ses=file"))
+    var maps: [String] = []
+
+    @Option(help: ArgumentHelp("Optional CSF mask (> 0 is CSF) for distances, instead of the tissue label.", valueName: "file"))
+    var csf: String?
+
+    @Option(help: ArgumentHelp("Subject label ([A-Za-z0-9]+).", valueName: "id"))
+    var subject: String
+
+    @Option(name: .customLong("covariate"), help: ArgumentHelp("A covariate copied into every row: name=value. Repeat for each.", valueName: "name=value"))
+    var covariates: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"))
+    var output: String
+
+    @OptionGroup var analysis: AnalysisArguments
+
+    @Flag(help: "Also write voxels.tsv: one row per lesion and perilesional voxel.")
+    var voxels = false
+
+    @Flag(help: "Also write lesion_ids.nii.gz and components.nii.gz (1 core, 2 rim, 3 perilesional) on the input grid.")
+    var writeMasks = false
+
+    @Option(help: "Worker threads (default: all cores). Output does not depend on it.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard isLabel(subject) else { throw ValidationError("--subject must match [A-Za-z0-9]+ (got '\(subject)')") }
+        for m in maps where MapSpec(parsing: m) == nil {
+            throw ValidationError("--map '\(m)' is not name:session=file with [A-Za-z0-9]+ labels")
+        }
+        for c in covariates {
+            guard let eq = c.firstIndex(of: "="), !c[..<eq].isEmpty,
+                  c[..<eq].allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }),
+                  !c.contains("\t"), !c.contains("\n") else {
+                throw ValidationError("--covariate '\(c)' is not name=value (name: letters, digits, _; no tabs)")
+            }
+        }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let inputs = SubjectInputs(
+            subject: subject, lesions: lesions, tissue: tissue, csf: csf,
+            maps: maps.compactMap(MapSpec.init(parsing:)),
+            covariates: covariates.map { c in
+                let eq = c.firstIndex(of: "=")!
+                return Covariate(name: String(c[..<eq]), value: String(c[c.index(after: eq)...]))
+            })
+        do {
+            let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: voxels, threads: threads)
+            for w in result.warnings { printError("warning: \(w)") }
+            let files = [lesions, tissue] + (csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
+            let provenance = Provenance(commandLine: CommandLine.arguments, parameters: analysis.options, inputFiles: files)
+            try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: writeMasks)
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
