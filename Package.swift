@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
@@ -35,6 +36,12 @@ let package = Package(
         .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(
             name: "lesionmtrTests", dependencies: ["lesionmtr", "NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+        .executableTarget(
+            name: "VoxelKernelsBenchmarks",
+            dependencies: ["VoxelKernels", "NIfTI", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/VoxelKernelsBenchmarks",
+            swiftSettings: niftiHeaders,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "kernel-timer", dependencies: ["VoxelKernels", "NIfTI"], path: "Benchmarks/KernelTimer",
             swiftSettings: niftiHeaders),

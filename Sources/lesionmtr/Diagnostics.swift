@@ -4,3 +4,20 @@ import Foundation
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("lesionmtr: \(message)\n".utf8))
 }
+
+/// The command line as recorded in sidecars: the program's arguments without the options that
+/// change how a run executes but not what it computes (`--threads`, `--jobs`, `--quiet`,
+/// `--resume`), so that outputs are byte-identical whatever they are.
+func reproducibleCommandLine(_ arguments: [String] = CommandLine.arguments) -> [String] {
+    let valued: Set = ["--threads", "--jobs"], flags: Set = ["--quiet", "--resume"]
+    var out: [String] = []
+    var skipNext = false
+    for a in arguments {
+        if skipNext { skipNext = false; continue }
+        if valued.contains(a) { skipNext = true; continue }
+        if flags.contains(a) || valued.contains(where: { a.hasPrefix($0 + "=") }) { continue }
+        out.append(a)
+    }
+    if let first = out.first { out[0] = (first as NSString).lastPathComponent }
+    return out
+}

@@ -74,7 +74,7 @@ struct Stats: ParsableCommand {
             let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: voxels, threads: threads)
             for w in result.warnings { printError("warning: \(w)") }
             let files = [lesions, tissue] + (csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
-            let provenance = Provenance(commandLine: CommandLine.arguments, parameters: analysis.options, inputFiles: files)
+            let provenance = Provenance(commandLine: reproducibleCommandLine(), parameters: analysis.options, inputFiles: files)
             try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: writeMasks)
         } catch {
             printError(error.description)

@@ -20,9 +20,13 @@ public enum Reference {
     }
 
     /// Runs `scripts/reference/<script>` with `arguments` and returns its standard output.
-    public static func run(_ script: String, _ arguments: [String]) throws -> Data {
-        let path = packageRoot.appendingPathComponent("scripts/reference/\(script)").path
-        return try runProcess(python, [path] + arguments).stdout
+    public static func run(_ script: String, _ arguments: [String], currentDirectory: String? = nil) throws -> Data {
+        try runProcess(python, [scriptPath(script)] + arguments, currentDirectory: currentDirectory).stdout
+    }
+
+    /// The absolute path of `scripts/reference/<script>`.
+    public static func scriptPath(_ script: String) -> String {
+        packageRoot.appendingPathComponent("scripts/reference/\(script)").path
     }
 
     /// Runs a Python snippet (`python -c`) and returns its standard output as text.
@@ -42,13 +46,15 @@ public struct ProcessResult: Sendable {
 /// Runs `executable` with `arguments` to completion, capturing both streams. Throws when it
 /// cannot start; with `check` (default) also when it exits non-zero.
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], check: Bool = true) throws -> ProcessResult {
+public func runProcess(_ executable: String, _ arguments: [String], check: Bool = true,
+                       currentDirectory: String? = nil) throws -> ProcessResult {
     guard FileManager.default.isExecutableFile(atPath: executable) else {
         throw Reference.Failure(description: "\(executable) not found: run scripts/install-deps.sh (or set LESIONMTR_PYTHON)")
     }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
+    if let currentDirectory { p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     // stderr goes to a file and stdout is drained while the process runs, so that neither
     // stream can fill and block the child.
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")

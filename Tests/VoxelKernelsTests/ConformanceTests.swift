@@ -84,7 +84,9 @@ func euclideanConformance() throws {
         let mask = try volume(c, reference)
         let expected = try reference.read(c.edt, as: Double.self)
         let got = EuclideanDistance.distances(to: mask)
-        #expect(zip(got, expected).allSatisfy { $0 == $1 || abs($0 - $1) <= 1e-4 }, "\(c.name)")
+        #expect(zip(got, expected).allSatisfy { Double($0) == $1 || abs(Double($0) - $1) <= 1e-4 }, "\(c.name)")
+        let squared = EuclideanDistance.squaredDistances(to: mask)
+        #expect(zip(squared, expected).allSatisfy { $0 == $1 * $1 || abs($0.squareRoot() - $1) <= 1e-4 }, "\(c.name) squared")
         // Inside the mask: distance to background or the outside of the volume, both by the
         // complement transform and by the per-object transform of the label-distance kernel.
         let inside = try reference.read(c.edt_inside, as: Double.self)
@@ -92,7 +94,7 @@ func euclideanConformance() throws {
         let perObject = DistanceToOtherLabel.millimetres(mask.map { Int32($0) })
         var worst = 0.0
         for i in inside.indices where mask.voxels[i] > 0 {
-            worst = max(worst, abs(complement[i] - inside[i]), abs(perObject[i] - inside[i]))
+            worst = max(worst, abs(Double(complement[i]) - inside[i]), abs(perObject[i] - inside[i]))
         }
         #expect(worst <= 1e-4, "\(c.name): worst difference \(worst) mm")
     }

@@ -50,7 +50,8 @@ func euclideanMatchesBruteForce() {
             let plain = EuclideanDistance.distances(to: mask, box: box, outsideIsFeature: outside, threads: 1)
             #expect(squared.count == expected.count)
             #expect(zip(squared, expected).allSatisfy { close($0, $1) }, "seed \(seed) dims \(dims) spacing \(spacing) box \(box) outside \(outside)")
-            #expect(zip(plain, expected).allSatisfy { close($0, $1.squareRoot()) }, "seed \(seed)")
+            // Plain distances are stored as Float: 1e-6 relative.
+            #expect(zip(plain, expected).allSatisfy { close(Double($0), $1.squareRoot(), relative: 1e-6) }, "seed \(seed)")
         }
     }
 }
@@ -68,8 +69,8 @@ func euclideanSingleFeature() {
     let d = EuclideanDistance.distances(to: mask)
     #expect(d[index(SIMD3(2, 0, 0), SIMD3(3, 3, 3))] == 2)
     #expect(d[index(SIMD3(0, 1, 0), SIMD3(3, 3, 3))] == 2)
-    #expect(close(d[index(SIMD3(1, 1, 1), SIMD3(3, 3, 3))], (1.0 + 4 + 9).squareRoot()))
-    #expect(close(d[index(SIMD3(2, 2, 2), SIMD3(3, 3, 3))], (4.0 + 16 + 36).squareRoot()))
+    #expect(close(Double(d[index(SIMD3(1, 1, 1), SIMD3(3, 3, 3))]), (1.0 + 4 + 9).squareRoot(), relative: 1e-6))
+    #expect(close(Double(d[index(SIMD3(2, 2, 2), SIMD3(3, 3, 3))]), (4.0 + 16 + 36).squareRoot(), relative: 1e-6))
 }
 
 @Test("city-block distances match brute force, capped at the bound")
@@ -163,6 +164,7 @@ func distanceThreadIndependence() {
     let one = EuclideanDistance.squaredDistances(to: mask, box: box, threads: 1)
     for t in [2, 3, 8] {
         #expect(EuclideanDistance.squaredDistances(to: mask, box: box, threads: t) == one, "threads \(t)")
+        #expect(EuclideanDistance.distances(to: mask, threads: t) == EuclideanDistance.distances(to: mask, threads: 1), "threads \(t)")
         #expect(CityBlockDistance.distances(to: mask, bound: 6, threads: t) == CityBlockDistance.distances(to: mask, bound: 6, threads: 1))
     }
 }

@@ -103,8 +103,10 @@ class Image:
         try:
             img = nib.load(path)
             hdr = img.header
-            # get_fdata applies scl_slope/scl_inter (slope 0 or non-finite: no scaling).
-            data = np.asarray(img.get_fdata(), dtype=np.float64)
+            # get_fdata applies scl_slope/scl_inter (slope 0 or non-finite: no scaling); every
+            # image is then converted to Float32, as DESIGN.md §2 says (the Swift side works in
+            # Float32).  Statistics are later accumulated in float64 from these values.
+            data = np.asarray(img.get_fdata(), dtype=np.float32)
         except Fail:
             raise
         except Exception as e:  # noqa: BLE001 - any reading problem is bad data

@@ -60,9 +60,10 @@ public struct LesionRegions: Sendable {
             }
         }
 
-        // 3. Perilesional: non-lesion brain voxels that are not CSF, assigned to the nearest lesion.
-        let tissue = images.tissue, csf = images.csf
-        let allowed: (Int) -> Bool = { v in tissue[v] != 0 && csf[v] == 0 }
+        // 3. Perilesional: non-lesion brain voxels that are not CSF (by the tissue label; a
+        //    separate --csf mask only serves the distance), assigned to the nearest lesion.
+        let tissue = images.tissue, csfLabel = options.tissueLabels.csf
+        let allowed: (Int) -> Bool = { v in tissue[v] != 0 && tissue[v] != csfLabel }
         let shell: Volume<Int32>
         switch options.unit {
         case .voxel:
@@ -90,6 +91,7 @@ public struct LesionRegions: Sendable {
         }
 
         // 5. Distance to CSF.
+        let csf = images.csf
         let hasCSF = csf.contains(1)
         let toCSF = hasCSF ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
 

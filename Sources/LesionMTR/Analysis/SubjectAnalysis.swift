@@ -52,6 +52,8 @@ struct TableBuilder {
     var deltaParts: [[(session: String, stats: [LabelSummary])]] = []
     let componentLabels: [Int32]
     let covariateCells: [String]
+    /// Band sums, computed once for bands.tsv and the slopes of subjects.tsv.
+    var bands = BandSums(seriesCount: 0)
     let threads: Int
 
     static let componentNames = ["whole", "core", "rim", "perilesional"]
@@ -86,6 +88,7 @@ struct TableBuilder {
             deltaWhole.append(dw)
             deltaParts.append(dp)
         }
+        bands = bandSums()
     }
 
     // MARK: - lesions.tsv
@@ -227,20 +230,25 @@ struct TableBuilder {
                 return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
             }
             for (s, session) in map.sessions.enumerated() {
-                columns += ["lesion_mtr_\(session)_mean", "submedian_mtr_\(session)_mean"]
+                columns.append("lesion_mtr_\(session)_mean")
                 row.append(Cell.number(meanOf(ids.map { whole[m][s][$0 - 1].mean })))
+            }
+            for (s, session) in map.sessions.enumerated() {
+                columns.append("submedian_mtr_\(session)_mean")
                 row.append(Cell.number(meanOf(submedian.map { whole[m][s][$0 - 1].mean })))
             }
             for d in deltaWhole[m] {
-                columns += ["delta_lesion_mtr_\(d.session)", "delta_submedian_mtr_\(d.session)"]
+                columns.append("delta_lesion_mtr_\(d.session)")
                 row.append(Cell.number(meanOf(ids.map { d.stats[$0 - 1].mean })))
+            }
+            for d in deltaWhole[m] {
+                columns.append("delta_submedian_mtr_\(d.session)")
                 row.append(Cell.number(meanOf(submedian.map { d.stats[$0 - 1].mean })))
             }
         }
-        let bands = bandSums()
-        for region in ["lesion", "nawm"] {
-            for (m, map) in images.maps.enumerated() {
-                for (s, session) in map.sessions.enumerated() {
+        for (m, map) in images.maps.enumerated() {
+            for (s, session) in map.sessions.enumerated() {
+                for region in ["lesion", "nawm"] {
                     columns.append("slope_\(region)_\(map.name)_\(session)")
                     row.append(Cell.number(bands.slope(region: region, series: bandSeriesIndex(m, s), width: options.bandWidthMM)))
                 }
@@ -283,10 +291,9 @@ struct TableBuilder {
         columns += ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"]
         for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)_mean" } }
         var table = Table(columns: columns)
-        let sums = bandSums()
         let width = options.bandWidthMM
-        for key in sums.orderedKeys() {
-            let acc = sums.cells[key]!
+        for key in bands.orderedKeys() {
+            let acc = bands.cells[key]!
             var row = [inputs.subject] + covariateCells
             row += [key.region, key.tissueClass, String(key.band), Cell.number(Double(key.band) * width),
                     Cell.number(Double(key.band + 1) * width), Cell.count(acc.n)]
