@@ -1,5 +1,3 @@
-import VoxelKernels
-
 /// How distances and widths are measured (DESIGN.md §3): `voxel` counts 6-connected
 /// (city-block) steps, `mm` is Euclidean distance between voxel centres with the voxel spacing.
 public enum DistanceUnit: String, Sendable, Codable, CaseIterable {
@@ -33,7 +31,4 @@ public struct AnalysisOptions: Sendable, Equatable, Codable {
     public var baseline: String?
 
     public init() {}
-
-    /// The connectivity as the kernel's enum (validated by the caller to be 6, 18 or 26).
-    var kernelConnectivity: Connectivity { Connectivity(rawValue: connectivity) ?? .twentySix }
 }

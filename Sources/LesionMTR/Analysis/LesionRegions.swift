@@ -31,9 +31,8 @@ public struct LesionRegions: Sendable {
         if options.labelled {
             ids = images.lesions
         } else {
-            let mask = images.lesions.map { $0 > 0 ? UInt8(1) : 0 }
-            ids = ConnectedComponents.label(mask, dims: grid.dims, connectivity: options.kernelConnectivity,
-                                            minSize: options.minVoxels).labels
+            ids = LesionLabelling.label(Volume(grid: grid, voxels: images.lesions.map(Float.init)),
+                                        connectivity: options.connectivity, minVoxels: options.minVoxels).volume.voxels
         }
         var present = [Bool](repeating: false, count: Int(ids.max() ?? 0) + 1)
         for id in ids where id > 0 { present[Int(id)] = true }
