@@ -99,13 +99,16 @@ public enum ConnectedComponents {
             let o = out.baseAddress!
             let raw = UnsafeRawPointer(input.baseAddress!)
             var i = 0
-            while i < n {
-                // Skip 8 background voxels at a time (their output is already 0).
-                if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 {
-                    i += 8
-                    continue
+            // 8 voxels at a time: skipped when all background (their output is already 0),
+            // else remapped without branches (background maps 0 → 0).
+            while i + 8 <= n {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) != 0 {
+                    for t in i ..< i + 8 { o[t] = Int32(bitPattern: parent[Int(UInt32(bitPattern: o[t]))]) }
                 }
-                if raw.load(fromByteOffset: i, as: UInt8.self) != 0 { o[i] = Int32(bitPattern: parent[Int(o[i])]) }
+                i += 8
+            }
+            while i < n {
+                o[i] = Int32(bitPattern: parent[Int(UInt32(bitPattern: o[i]))])
                 i += 1
             }
         }

@@ -6,10 +6,10 @@ func printError(_ message: String) {
 }
 
 /// The command line as recorded in sidecars: the program's arguments without the options that
-/// change how a run executes but not what it computes (`--threads`, `--jobs`, `--quiet`,
-/// `--resume`), so that outputs are byte-identical whatever they are.
+/// change how a run executes but not what it computes (`--threads`, `--jobs`, `--shard`,
+/// `--quiet`, `--resume`), so that outputs are byte-identical whatever they are.
 func reproducibleCommandLine(_ arguments: [String] = CommandLine.arguments) -> [String] {
-    let valued: Set = ["--threads", "--jobs"], flags: Set = ["--quiet", "--resume"]
+    let valued: Set = ["--threads", "--jobs", "--shard"], flags: Set = ["--quiet", "--resume"]
     var out: [String] = []
     var skipNext = false
     for a in arguments {

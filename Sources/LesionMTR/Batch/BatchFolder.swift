@@ -1,0 +1,99 @@
+import Foundation
+import NIfTI
+
+/// The layout of a batch output folder (DESIGN.md §5):
+/// ```
+/// OUT/subjects/<subject>/   one complete subject: tables, sidecars, masks, complete.json
+/// OUT/failed/<row>.tsv       one failed manifest row: subject, file, reason
+/// OUT/lesions.tsv …          merged tables (+ sidecars), errors.tsv
+/// ```
+/// A subject folder appears only complete: it is written as a hidden temporary folder and
+/// renamed into place; `complete.json` inside it records what produced it.
+public struct BatchFolder: Sendable {
+    public let root: String
+    public var subjects: String { root + "/subjects" }
+    public var failed: String { root + "/failed" }
+
+    public init(_ root: String) { self.root = root }
+
+    /// Creates the folders; throws `cannotWrite` naming the folder.
+    func create() throws(NIfTIError) {
+        for dir in [root, subjects, failed] {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw NIfTIError(.cannotWrite, path: dir, reason: "cannot create folder: \(error.localizedDescription)")
+            }
+            guard access(dir, W_OK) == 0 else { throw NIfTIError(.cannotWrite, path: dir, reason: "folder is not writable") }
+        }
+    }
+
+    /// Removes temporary folders left by killed runs (`.<name>.tmp-*`, `.<name>.old-*`).
+    func removeStaleTemporaries() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: subjects)) ?? [] where name.hasPrefix(".") {
+            if name.contains(".tmp-") || name.contains(".old-") { try? fm.removeItem(atPath: subjects + "/" + name) }
+        }
+    }
+
+    /// The completion marker of `subject`, if the subject folder is complete.
+    func marker(of subject: String) -> CompletionMarker? {
+        guard let data = FileManager.default.contents(atPath: subjects + "/\(subject)/complete.json") else { return nil }
+        return try? JSONDecoder().decode(CompletionMarker.self, from: data)
+    }
+
+    /// Moves the finished temporary folder `temp` into place as `subjects/<subject>`, replacing an
+    /// older one: the old folder is renamed aside first, so the name never points at a partial folder.
+    func publish(_ temp: String, as subject: String) throws(NIfTIError) {
+        let final = subjects + "/" + subject
+        let aside = subjects + "/.\(subject).old-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fm = FileManager.default
+        if fm.fileExists(atPath: final), rename(final, aside) != 0 {
+            throw NIfTIError(.cannotWrite, path: final, reason: "cannot replace: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temp, final) == 0 else {
+            throw NIfTIError(.cannotWrite, path: final, reason: "cannot move into place: \(String(cString: strerror(errno)))")
+        }
+        try? fm.removeItem(atPath: aside)
+    }
+
+    /// A fresh hidden temporary folder for `subject`.
+    func temporaryFolder(for subject: String) -> String {
+        subjects + "/.\(subject).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Path of the failure record of manifest row `row`.
+    func failureRecord(row: Int) -> String { failed + String(format: "/%06d.tsv", row) }
+}
+
+/// What produced a subject folder: the manifest row and a fingerprint of the tool version,
+/// parameters and inputs (paths, sizes, modification times). `--resume` skips a subject whose
+/// fingerprint is unchanged.
+public struct CompletionMarker: Codable, Sendable, Equatable {
+    /// The subject's row in the manifest (0-based): merged tables follow this order.
+    public var row: Int
+    public var subject: String
+    public var fingerprint: String
+
+    /// The fingerprint of analysing `inputs` with `options`: JSON of everything that changes the output.
+    static func fingerprint(_ inputs: SubjectInputs, options: BatchOptions) -> String {
+        struct Facts: Encodable {
+            var tool: String
+            var analysis: AnalysisOptions
+            var voxels: Bool
+            var masks: Bool
+            var inputs: SubjectInputs
+            var files: [String]
+        }
+        var files: [String] = []
+        for path in [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? []) + inputs.maps.map(\.path) {
+            var st = stat()
+            files.append(stat(path, &st) == 0 ? "\(path) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" : "\(path) missing")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let facts = Facts(tool: Provenance.toolVersion, analysis: options.analysis, voxels: options.voxels,
+                          masks: options.writeMasks, inputs: inputs, files: files)
+        return String(decoding: (try? encoder.encode(facts)) ?? Data(), as: UTF8.self)
+    }
+}

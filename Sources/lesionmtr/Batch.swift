@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import LesionMTR
+import NIfTI
+
+/// `lesionmtr batch`: a whole trial from a manifest or a BIDS folder.
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse every subject of a manifest (or BIDS folder): resumable, shardable, one bad subject fails alone.",
+        discussion: """
+            Each subject's tables go to OUT/subjects/<subject>/ through a temporary folder and a \
+            rename, so a killed run never leaves a half-written subject. Without --shard the \
+            merged OUT/lesions.tsv, subjects.tsv, bands.tsv (+ sidecars) and OUT/errors.tsv are \
+            built at the end; with --shard each task does its share and 'lesionmtr merge OUT' \
+            builds them. A subject with bad input is reported on stderr and in errors.tsv and \
+            the batch goes on; the exit status is then 1. Output is byte-identical whatever \
+            --jobs is. Manifest columns: subject, lesions, tissue, mtr_<ses>, t1_<ses>, \
+            mton_<ses> + mtoff_<ses>, optional csf; any other column is a covariate.
+            """)
+
+    @Argument(help: ArgumentHelp("Manifest TSV (omit with --bids).", valueName: "manifest"))
+    var manifest: String?
+
+    @Option(help: ArgumentHelp("BIDS derivatives folder to read instead of a manifest.", valueName: "dir"))
+    var bids: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"))
+    var output: String
+
+    @OptionGroup var analysis: AnalysisArguments
+
+    @Flag(help: "Also write voxels.tsv for each subject.")
+    var voxels = false
+
+    @Flag(help: "Also write lesion_ids.nii.gz and components.nii.gz for each subject.")
+    var writeMasks = false
+
+    @Option(help: "Subjects analysed at once (default: all cores). Output does not depend on it.")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Skip subjects already complete with the same parameters and unchanged inputs.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Process only shard K of N (K = 0…N−1, rows with row % N = K), or 'slurm' to take K and N from SLURM_ARRAY_TASK_ID/COUNT.", valueName: "K/N|slurm"))
+    var shard: String?
+
+    @Option(name: .customLong("participant-label"), parsing: .upToNextOption,
+            help: ArgumentHelp("Only these subjects (labels, without sub-).", valueName: "id"))
+    var participantLabels: [String] = []
+
+    @Flag(help: "No progress output (errors still go to stderr).")
+    var quiet = false
+
+    func validate() throws {
+        guard (manifest == nil) != (bids == nil) else { throw ValidationError("give a manifest or --bids DIR (one of them)") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let shard, shard != "slurm", Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be K/N with 0 ≤ K < N, or slurm")
+        }
+    }
+
+    func run() throws {
+        var options = BatchOptions()
+        options.analysis = analysis.options
+        options.voxels = voxels
+        options.writeMasks = writeMasks
+        options.jobs = jobs
+        options.threadsPerSubject = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+        options.resume = resume
+        options.commandLine = reproducibleCommandLine()
+        if let shard {
+            guard let s = shard == "slurm" ? Shard(slurmEnvironment: ProcessInfo.processInfo.environment) : Shard(parsing: shard) else {
+                printError("--shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX) are not set")
+                throw ExitCode(64)
+            }
+            options.shard = s
+        }
+        let source = manifest ?? bids!
+        var table: Manifest
+        do throws(Manifest.Failure) {
+            if let manifest { table = try Manifest.read(manifest) } else { table = try BIDSDataset.scan(bids!, participants: participantLabels) }
+        } catch {
+            printError(error.description)
+            throw ExitCode(FileManager.default.fileExists(atPath: source) ? 65 : 66)
+        }
+        if !participantLabels.isEmpty { table.entries = table.entries.filter { participantLabels.contains($0.subject) } }
+        let progress = ProgressReporter(label: "batch", quiet: quiet)
+        let summary: BatchSummary
+        do {
+            summary = try BatchRunner.run(table, manifestPath: source, output: output, options: options) { done, total, subject, outcome in
+                if case .failed(let f) = outcome { printError("\(f.subject): \(f.file): \(f.reason)") }
+                progress.update(done: done, total: total, item: subject)
+            }
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        if !quiet {
+            let line = "batch: \(summary.analysed) analysed, \(summary.skipped) skipped, \(summary.failures.count) failed of \(summary.total)"
+                + (options.shard == nil ? "; tables in \(output)" : "; run 'lesionmtr merge \(output)' when every shard is done")
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `lesionmtr merge`: the batch tables from the subject folders.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Build OUT/lesions.tsv, subjects.tsv, bands.tsv (+ sidecars) and errors.tsv from OUT/subjects/*.",
+        discussion: "Run after the shards of a batch have finished. Rows follow the manifest order. Exit status 1 if errors.tsv lists any failure.")
+
+    @Argument(help: ArgumentHelp("The batch output folder.", valueName: "out"))
+    var output: String
+
+    func run() throws {
+        let folder = BatchFolder(output)
+        guard FileManager.default.fileExists(atPath: folder.subjects) else {
+            printError("\(output): no subjects/ folder: not a batch output")
+            throw ExitCode(66)
+        }
+        do {
+            let n = try Merge.run(folder)
+            FileHandle.standardError.write(Data("merge: \(n) subjects into \(output)\n".utf8))
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        let errors = (try? String(contentsOfFile: output + "/errors.tsv", encoding: .utf8)) ?? ""
+        if errors.split(separator: "\n").count > 1 { throw ExitCode(1) }
+    }
+}
