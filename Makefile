@@ -3,7 +3,9 @@ PREFIX ?= /usr/local
 SWIFT  ?= swift
 BIN     = .build/release/lesionmtr
 
-.PHONY: all deps build test demo bench install clean
+.PHONY: all deps build test demo bench install dist clean
+VERSION = $(shell sed -n 's/.*toolVersion = "\(.*\)"/\1/p' Sources/LesionMTR/Tables/Provenance.swift)
+DIST    = dist/lesionmtr-$(VERSION)-linux-x86_64.tar.gz
 
 all: build
 
@@ -15,22 +17,44 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
-## test: everything CI runs (.ci/run calls this)
+## test: everything CI runs (.ci/run calls this): the Swift tests (with the Python reference),
+## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) dist
+	scripts/ci/slurm-test.sh $(DIST)
+
+## dist: a release binary with the Swift runtime and nifticlib/zlib/libdeflate linked statically,
+## packed with the README, the anatomy notice and the Slurm scripts, for cluster nodes without Swift
+dist: deps
+	rm -f .build-dist/release/lesionmtr
+	LESIONMTR_STATIC_C=1 $(SWIFT) build -c release --product lesionmtr --scratch-path .build-dist --static-swift-stdlib
+	rm -rf dist/stage && mkdir -p dist/stage/lesionmtr-$(VERSION)/slurm
+	cp .build-dist/release/lesionmtr README.md dist/stage/lesionmtr-$(VERSION)/
+	cp sample-data/anatomy/NOTICE.md dist/stage/lesionmtr-$(VERSION)/ANATOMY-NOTICE.md
+	cp scripts/slurm/* dist/stage/lesionmtr-$(VERSION)/slurm/
+	tar -czf $(DIST) -C dist/stage lesionmtr-$(VERSION)
+	rm -rf dist/stage
+	@echo "dist: $(DIST)"
 
 DEMO ?= demo-out
 
-## demo: build, simulate a small two-arm trial on the bundled MNI anatomy and show it
+## demo: build, simulate a small two-arm trial on the bundled MNI anatomy, run the batch, show the result
 demo: build
 	@echo "== lesionmtr info: the bundled MNI ICBM152 2009a anatomy"
 	$(BIN) info sample-data/anatomy/t1.nii.gz
 	@echo "== lesionmtr simulate: 8 subjects, 1 mm, baseline + 6 months, into $(DEMO)/trial"
 	$(BIN) simulate --subjects 8 --seed 1 -o $(DEMO)/trial
-	@echo "== manifest ($(DEMO)/trial/manifest.tsv)"
-	@cut -f1,7- $(DEMO)/trial/manifest.tsv
-	$(BIN) info $(DEMO)/trial/sub-sim001/ses-base/anat/sub-sim001_ses-base_MTRmap.nii.gz
+	@echo "== lesionmtr batch: every subject, tables into $(DEMO)/out"
+	$(BIN) batch $(DEMO)/trial/manifest.tsv -o $(DEMO)/out
+	@echo "== per subject: arm, lesions, submedian lesions, and the primary outcome (submedian MTR change, pu)"
+	@awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$$i]=i; print "subject\tarm\tn_lesions\tn_submedian\tdelta_submedian_mtr_m6"; next} \
+	  {print $$c["subject"]"\t"$$c["arm"]"\t"$$c["n_lesions"]"\t"$$c["n_submedian"]"\t"$$c["delta_submedian_mtr_m6"]}' $(DEMO)/out/subjects.tsv
+	@echo "== mean primary outcome by arm"
+	@awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$$i]=i; next} {s[$$c["arm"]]+=$$c["delta_submedian_mtr_m6"]; n[$$c["arm"]]++} \
+	  END{for(a in s) printf "%s\t%.3f pu (n=%d)\n", a, s[a]/n[a], n[a]}' $(DEMO)/out/subjects.tsv
+	@echo "== tables: $(DEMO)/out/lesions.tsv, subjects.tsv, bands.tsv (+ .json sidecars); truth: $(DEMO)/trial/truth.json"
 
 ## bench: benchmarks and peer comparisons (installs the peers into .venv)
 bench:
@@ -43,4 +67,4 @@ install: build
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lesionmtr
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist dist

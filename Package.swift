@@ -1,11 +1,21 @@
 // swift-tools-version: 6.1
 // lesionmtr — lesion MTR analysis for multiple sclerosis remyelination trials.
 // Flow (DESIGN.md §1): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside.
+import Foundation
 import PackageDescription
 
 /// nifticlib's `nifti2_io.h` includes `<znzlib.h>` with angle brackets, so every Swift target that
 /// (transitively) loads the CNifti module needs the header folder on the clang search path.
 let niftiHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/nifti"])]
+
+/// The C libraries behind CNifti: shared by default; static archives (Debian ships them) when
+/// `LESIONMTR_STATIC_C=1`, which `make dist` sets for a binary that runs on cluster nodes
+/// without these packages.
+let staticC = ProcessInfo.processInfo.environment["LESIONMTR_STATIC_C"] == "1"
+let cLibraries = ["nifti2", "znz", "deflate", "z"]
+let cLinking: [LinkerSetting] = staticC
+    ? [.unsafeFlags(["-Xlinker", "-Bstatic"] + cLibraries.flatMap { ["-Xlinker", "-l\($0)"] } + ["-Xlinker", "-Bdynamic", "-lm"])]
+    : cLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("m")]
 
 let package = Package(
     name: "lesionmtr",
@@ -21,7 +31,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
-        .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders),
+        .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders, linkerSettings: cLinking),
         .target(name: "VoxelKernels", dependencies: ["NIfTI"], swiftSettings: niftiHeaders),
         .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels"], swiftSettings: niftiHeaders),
         .executableTarget(
