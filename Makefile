@@ -59,7 +59,7 @@ demo: build
 ## bench: benchmarks and peer comparisons (installs the peers into .venv)
 bench:
 	scripts/install-deps.sh --bench
-	@if [ -x scripts/bench/run-all ]; then scripts/bench/run-all; else echo "no benchmarks yet"; fi
+	scripts/bench/kernels-vs-peers
 
 ## install: copy the release binary to $(PREFIX)/bin
 install: build

@@ -117,5 +117,6 @@ def scipy_stats():
 
 run("scipy:stats_quantiles_1t", scipy_stats)
 
-print(f"# numpy {np.__version__}, scipy {scipy.__version__}, cc3d {getattr(cc3d, '__version__', '?')}, "
-      f"edt {getattr(edt, '__version__', '?')}, SimpleITK {sitk.Version.VersionString() if sitk else 'absent'}")
+from importlib.metadata import version as _version
+print(f"# numpy {np.__version__}, scipy {scipy.__version__}, cc3d {_version('connected-components-3d')}, "
+      f"edt {_version('edt')}, SimpleITK {sitk.Version.VersionString() if sitk else 'absent'}")
