@@ -66,3 +66,12 @@ struct AnalysisArguments: ParsableArguments {
 }
 
 extension DistanceUnit: ExpressibleByArgument {}
+
+/// The optional outputs of `stats` and `batch`.
+struct ExtraOutputArguments: ParsableArguments {
+    @Flag(help: "Also write voxels.tsv: one row per lesion and perilesional voxel.")
+    var voxels = false
+
+    @Flag(help: "Also write lesion_ids.nii.gz and components.nii.gz (1 core, 2 rim, 3 perilesional) on the input grid.")
+    var writeMasks = false
+}

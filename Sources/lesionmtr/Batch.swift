@@ -29,14 +29,13 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisArguments
 
-    @Flag(help: "Also write voxels.tsv for each subject.")
-    var voxels = false
-
-    @Flag(help: "Also write lesion_ids.nii.gz and components.nii.gz for each subject.")
-    var writeMasks = false
+    @OptionGroup var extras: ExtraOutputArguments
 
     @Option(help: "Subjects analysed at once (default: all cores). Output does not depend on it.")
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    /// The number of subjects analysed at once.
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "Skip subjects already complete with the same parameters and unchanged inputs.")
     var resume = false
@@ -53,7 +52,7 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         guard (manifest == nil) != (bids == nil) else { throw ValidationError("give a manifest or --bids DIR (one of them)") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard jobCount >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let shard, shard != "slurm", Shard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 0 ≤ K < N, or slurm")
         }
@@ -62,10 +61,10 @@ struct Batch: ParsableCommand {
     func run() throws {
         var options = BatchOptions()
         options.analysis = analysis.options
-        options.voxels = voxels
-        options.writeMasks = writeMasks
-        options.jobs = jobs
-        options.threadsPerSubject = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+        options.voxels = extras.voxels
+        options.writeMasks = extras.writeMasks
+        options.jobs = jobCount
+        options.threadsPerSubject = max(1, ProcessInfo.processInfo.activeProcessorCount / jobCount)
         options.resume = resume
         options.commandLine = reproducibleCommandLine()
         if let shard {

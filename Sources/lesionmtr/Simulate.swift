@@ -66,7 +66,10 @@ struct Simulate: ParsableCommand {
     var anatomy = "sample-data/anatomy"
 
     @Option(help: "Worker threads (default: all cores). Output does not depend on it.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
+
+    /// The thread count in use.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -84,7 +87,7 @@ struct Simulate: ParsableCommand {
               sessionList.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) else {
             throw ValidationError("--sessions: labels must be distinct and alphanumeric ([A-Za-z0-9]+)")
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard threadCount >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard mtrNoise >= 0, t1Noise >= 0, csfLength > 0 else {
             throw ValidationError("noise SDs must be ≥ 0 and --csf-length > 0")
         }
@@ -107,7 +110,7 @@ struct Simulate: ParsableCommand {
         p.t1NoiseSD = t1Noise
         let progress = ProgressReporter(label: "simulate", quiet: quiet)
         do {
-            try TrialSimulator.run(p, anatomyFolder: anatomy, output: output, threads: threads) { done, total, subject in
+            try TrialSimulator.run(p, anatomyFolder: anatomy, output: output, threads: threadCount) { done, total, subject in
                 progress.update(done: done, total: total, item: subject)
             }
         } catch let error as NIfTIError {

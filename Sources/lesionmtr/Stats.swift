@@ -38,14 +38,13 @@ struct Stats: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisArguments
 
-    @Flag(help: "Also write voxels.tsv: one row per lesion and perilesional voxel.")
-    var voxels = false
-
-    @Flag(help: "Also write lesion_ids.nii.gz and components.nii.gz (1 core, 2 rim, 3 perilesional) on the input grid.")
-    var writeMasks = false
+    @OptionGroup var extras: ExtraOutputArguments
 
     @Option(help: "Worker threads (default: all cores). Output does not depend on it.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
+
+    /// The thread count in use.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
         guard isLabel(subject) else { throw ValidationError("--subject must match [A-Za-z0-9]+ (got '\(subject)')") }
@@ -59,7 +58,7 @@ struct Stats: ParsableCommand {
                 throw ValidationError("--covariate '\(c)' is not name=value (name: letters, digits, _; no tabs)")
             }
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard threadCount >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -71,11 +70,11 @@ struct Stats: ParsableCommand {
                 return Covariate(name: String(c[..<eq]), value: String(c[c.index(after: eq)...]))
             })
         do {
-            let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: voxels, threads: threads)
+            let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: extras.voxels, threads: threadCount)
             for w in result.warnings { printError("warning: \(w)") }
             let files = [lesions, tissue] + (csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
             let provenance = Provenance(commandLine: reproducibleCommandLine(), parameters: analysis.options, inputFiles: files)
-            try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: writeMasks)
+            try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: extras.writeMasks)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)

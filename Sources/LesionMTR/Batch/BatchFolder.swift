@@ -19,11 +19,7 @@ public struct BatchFolder: Sendable {
     /// Creates the folders; throws `cannotWrite` naming the folder.
     func create() throws(NIfTIError) {
         for dir in [root, subjects, failed] {
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw NIfTIError(.cannotWrite, path: dir, reason: "cannot create folder: \(error.localizedDescription)")
-            }
+            try OutputFiles.createFolder(dir)
             guard access(dir, W_OK) == 0 else { throw NIfTIError(.cannotWrite, path: dir, reason: "folder is not writable") }
         }
     }

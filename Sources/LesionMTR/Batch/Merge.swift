@@ -34,11 +34,11 @@ public enum Merge {
                 "Subjects": complete.map(\.subject),
                 "Note": "Rows of the subjects' own tables (subjects/<subject>/\(name).tsv); per-subject provenance is in their sidecars.",
             ]
-            try write(merged.tsv, to: folder.root + "/\(name).tsv")
+            try OutputFiles.write(merged.tsv, to: folder.root + "/\(name).tsv")
             let json = (try? JSONSerialization.data(withJSONObject: sidecar, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            try write(String(decoding: json, as: UTF8.self) + "\n", to: folder.root + "/\(name).json")
+            try OutputFiles.write(String(decoding: json, as: UTF8.self) + "\n", to: folder.root + "/\(name).json")
         }
-        try write(errorsTable(folder), to: folder.root + "/errors.tsv")
+        try OutputFiles.write(errorsTable(folder), to: folder.root + "/errors.tsv")
         return complete.count
     }
 
@@ -69,13 +69,5 @@ public enum Merge {
             out.rows.append(out.columns.map { c in position[c].map { row[$0] } ?? Cell.missing })
         }
         return out
-    }
-
-    static func write(_ text: String, to path: String) throws(NIfTIError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw NIfTIError(.cannotWrite, path: path, reason: error.localizedDescription)
-        }
     }
 }

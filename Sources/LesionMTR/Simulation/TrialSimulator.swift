@@ -32,7 +32,7 @@ public enum TrialSimulator {
         guard p.subjects >= 1, p.sessions.count >= 2, p.gridMM == 1 || p.gridMM == 2 else {
             preconditionFailure("parameters are validated by the caller")
         }
-        try createFolder(output)
+        try OutputFiles.createFolder(output)
         let anatomy = try SimulatedAnatomy.derive(from: anatomyFolder, parameters: p, threads: threads)
         let ext = p.compress ? ".nii.gz" : ".nii"
         let level: Int32 = 2
@@ -75,12 +75,12 @@ public enum TrialSimulator {
                 + "max(0, 1 + low_mtr_slope × (low_mtr_reference − true baseline MTR)) × (1 − exp(−d_csf / csf_length_mm)); "
                 + "session k of n−1 follow-ups gets k/(n−1) of it; placebo 0",
             subjects: subjects)
-        try writeText(manifest(subjects, sessions: p.sessions, ext: ext), to: output + "/manifest.tsv")
-        try writeText(participants(subjects), to: output + "/participants.tsv")
+        try OutputFiles.write(manifest(subjects, sessions: p.sessions, ext: ext), to: output + "/manifest.tsv")
+        try OutputFiles.write(participants(subjects), to: output + "/participants.tsv")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        try writeText(String(decoding: try encoder.encode(truth), as: UTF8.self) + "\n", to: output + "/truth.json")
+        try OutputFiles.write(String(decoding: try encoder.encode(truth), as: UTF8.self) + "\n", to: output + "/truth.json")
         return truth
     }
 
@@ -97,7 +97,7 @@ public enum TrialSimulator {
         dsegPath: String, output: String, level: Int32
     ) throws {
         let lesionPath = output + "/" + paths(label, suffix: "label-lesion_mask", ext: ext)
-        try createFolder((lesionPath as NSString).deletingLastPathComponent)
+        try OutputFiles.createFolder((lesionPath as NSString).deletingLastPathComponent)
         try NIfTIWriter.write(Volume(grid: grid, voxels: s.lesionMask), to: lesionPath,
                               description: "lesionmtr simulate: lesions", compressionLevel: level)
         let dseg = output + "/" + paths(label, suffix: "dseg", ext: ext)
@@ -107,7 +107,7 @@ public enum TrialSimulator {
         }
         for (k, session) in sessions.enumerated() {
             let mtrPath = output + "/" + paths(label, session: session, suffix: "MTRmap", ext: ext)
-            try createFolder((mtrPath as NSString).deletingLastPathComponent)
+            try OutputFiles.createFolder((mtrPath as NSString).deletingLastPathComponent)
             try NIfTIWriter.write(Volume(grid: grid, voxels: s.mtr[k]), to: mtrPath,
                                   description: "lesionmtr simulate: MTR (pu)", compressionLevel: level)
             if k == 0 {
@@ -140,21 +140,5 @@ public enum TrialSimulator {
             lines.append("sub-\(s.subject)\t\(s.arm)\t\(s.age)\t\(s.sex)\t\(String(format: "%.1f", s.edss))\t\(s.site)")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func createFolder(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw NIfTIError(.cannotWrite, path: path, reason: "cannot create folder: \(error.localizedDescription)")
-        }
-    }
-
-    private static func writeText(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw NIfTIError(.cannotWrite, path: path, reason: error.localizedDescription)
-        }
     }
 }

@@ -9,11 +9,7 @@ public enum SubjectOutput {
     /// `lesion_ids.nii.gz` (Int32 ids) and `components.nii.gz` (1 core, 2 rim, 3 perilesional).
     public static func write(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
                              provenance: Provenance, masks: Bool) throws(AnalysisError) {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .file(NIfTIError(.cannotWrite, path: folder, reason: "cannot create folder: \(error.localizedDescription)"))
-        }
+        do { try OutputFiles.createFolder(folder) } catch { throw .file(error) }
         let maps = Array(Set(result.lesions.columns.compactMap { $0.split(separator: "_").first.map(String.init) }))
         let covariates = inputs.covariates.map(\.name)
         var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
@@ -37,10 +33,6 @@ public enum SubjectOutput {
 
     /// Writes `text` to `path` through a temporary file and a rename.
     public static func writeText(_ text: String, to path: String) throws(AnalysisError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .file(NIfTIError(.cannotWrite, path: path, reason: error.localizedDescription))
-        }
+        do { try OutputFiles.write(text, to: path) } catch { throw .file(error) }
     }
 }

@@ -1,0 +1,883 @@
+#!/usr/bin/env python3
+"""Tuned Python peer of `lesionmtr stats` (benchmark peer (b) of issue 5, acceptance point 3).
+
+"The fastest Python pipeline you can write for the same tables": the same definitions as
+scripts/reference/lesionmtr_reference.py (DESIGN.md §3, docs/tables.md), computed with
+  * libdeflate (`deflate` package) inflating all inputs at once on a thread pool (it releases
+    the GIL), the NIfTI-1 header parsed here with numpy (348-byte header, little-endian);
+  * cc3d (connected-components-3d) for labelling, on the lesions' bounding box only;
+  * edt (multi-threaded, anisotropic) for the distance to CSF, on the brain's bounding box only;
+  * numpy for the rest, with every per-lesion step (rim, perilesional shell, nearest-lesion
+    assignment, NAWM exclusion zone, statistics) confined to the lesion's padded bounding box.
+
+Same command line as the reference (and `lesionmtr stats`):
+
+    stats_peer.py --lesions F --tissue F --map mtr:base=F --map mtr:m6=F --map t1:base=F \
+        [--map mton:S=F --map mtoff:S=F] --subject ID -o DIR [--covariate name=value ...] \
+        [--connectivity 6|18|26] [--min-voxels 3] [--labelled] [--unit voxel|mm] \
+        [--rim-width 1] [--perilesional-width 2] [--nawm-gap 2] [--band-width 1] \
+        [--tissue-labels csf=1,cgm=2,wm=3,dgm=4] [--csf MASK] [--baseline SES] [--min-mtoff 0]
+
+Writes DIR/lesions.tsv, DIR/subjects.tsv, DIR/bands.tsv (no JSON sidecars, no --voxels: the
+peer exists to be timed on the three tables).  Check against the reference with
+scripts/reference/compare_tables.py.  Inputs: single-file NIfTI-1 (.nii or .nii.gz),
+little-endian; anything else fails loudly (exit 65).  `--profile` prints a cProfile summary
+and `--timings` per-phase wall times to stderr.
+"""
+
+import time
+
+T0 = time.perf_counter()
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+import deflate  # noqa: E402
+
+# numpy, cc3d and edt are imported in run(), after the inputs have started inflating on the
+# thread pool: importing numpy alone takes ~80 ms, time the inflation threads put to use.
+np = cc3d = edt = None
+PHASES = []
+
+
+def phase(name):
+    PHASES.append((name, time.perf_counter()))
+
+
+CLASSES = ("wm", "cgm", "dgm")
+COMPONENTS = ("whole", "core", "rim", "perilesional")
+STAT_NAMES = ("n_valid", "mean", "sd", "median", "p10", "p25", "p75", "p90", "min", "max")
+NAME_RE = re.compile(r"^[A-Za-z0-9]+$")
+
+
+class Fail(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+# ----------------------------------------------------------------------------- NIfTI
+
+DTYPES = {2: "u1", 4: "i2", 8: "i4", 16: "f4", 64: "f8", 256: "i1", 512: "u2", 768: "u4",
+          1024: "i8", 1280: "u8"}  # NIfTI datatype code -> numpy type (little-endian)
+
+
+def _qform(hdr, pixdim):
+    b, c, d = (float(x) for x in np.frombuffer(hdr, "<f4", 3, 256))
+    off = np.frombuffer(hdr, "<f4", 3, 268).astype(np.float64)
+    a2 = 1.0 - (b * b + c * c + d * d)
+    if a2 < 1e-7:  # as nifti_quatern_to_mat44 / nibabel: renormalise, a = 0
+        s = 1.0 / math.sqrt(b * b + c * c + d * d)
+        a, b, c, d = 0.0, b * s, c * s, d * s
+    else:
+        a = math.sqrt(a2)
+    R = np.array([[a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
+                  [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
+                  [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b]])
+    qfac = -1.0 if pixdim[0] < 0 else 1.0
+    zooms = np.array([pixdim[1], pixdim[2], pixdim[3] * qfac], dtype=np.float64)
+    A = np.eye(4)
+    A[:3, :3] = R * zooms
+    A[:3, 3] = off
+    return A
+
+
+class Image:
+    """One single-file NIfTI-1 image: header fields + a flat float32/int view of the payload."""
+
+    def __init__(self, path, blob):
+        self.path = path
+        if len(blob) < 352:
+            raise Fail(65, f"{path}: too short for a NIfTI-1 file")
+        hdr = blob[:348]
+        sizeof_hdr = int(np.frombuffer(hdr, "<i4", 1, 0)[0])
+        if sizeof_hdr != 348:
+            raise Fail(65, f"{path}: sizeof_hdr (little-endian) is {sizeof_hdr}, not 348: "
+                           f"only little-endian NIfTI-1 is supported by this peer")
+        if bytes(hdr[344:347]) != b"n+1":
+            raise Fail(65, f"{path}: magic {bytes(hdr[344:348])!r} is not single-file NIfTI-1")
+        dim = np.frombuffer(hdr, "<i2", 8, 40).astype(np.int64)
+        nd = int(dim[0])
+        if not 1 <= nd <= 7:
+            raise Fail(65, f"{path}: bad dim[0] {nd}")
+        dims = [int(x) if i < nd else 1 for i, x in enumerate(dim[1:8])]
+        if any(x != 1 for x in dims[3:]):
+            raise Fail(65, f"{path}: not 3-D (dims {dims[:nd]})")
+        self.shape = tuple(max(1, x) for x in dims[:3])
+        code = int(np.frombuffer(hdr, "<i2", 1, 70)[0])
+        if code not in DTYPES:
+            raise Fail(65, f"{path}: unsupported datatype {code}")
+        dt = np.dtype("<" + DTYPES[code])
+        pixdim = np.frombuffer(hdr, "<f4", 8, 76).astype(np.float64)
+        vox_offset = int(np.frombuffer(hdr, "<f4", 1, 108)[0])
+        slope = float(np.frombuffer(hdr, "<f4", 1, 112)[0])
+        inter = float(np.frombuffer(hdr, "<f4", 1, 116)[0])
+        qcode = int(np.frombuffer(hdr, "<i2", 1, 252)[0])
+        scode = int(np.frombuffer(hdr, "<i2", 1, 254)[0])
+        n = self.shape[0] * self.shape[1] * self.shape[2]
+        if len(blob) < vox_offset + n * dt.itemsize:
+            raise Fail(65, f"{path}: truncated payload")
+        raw = np.frombuffer(blob, dt, n, vox_offset)
+        self.spacing = np.abs(pixdim[1:4])
+        if scode > 0:
+            A = np.eye(4)
+            A[:3, :] = np.frombuffer(hdr, "<f4", 12, 280).reshape(3, 4)
+            self.affine = A
+        elif qcode > 0:
+            self.affine = _qform(hdr, pixdim)
+        else:
+            self.affine = np.diag([pixdim[1], pixdim[2], pixdim[3], 1.0])
+        self.scaled = slope != 0.0 and math.isfinite(slope) and not (slope == 1.0 and inter == 0.0)
+        if self.scaled:
+            if not math.isfinite(inter):
+                inter = 0.0
+            self.flat = (raw.astype(np.float64) * slope + inter).astype(np.float32)
+        else:
+            self.flat = raw  # read-only view into the inflated bytes, storage order (i fastest)
+
+    def floats(self):
+        f = self.flat
+        return f if f.dtype == np.float32 else f.astype(np.float32)
+
+    def vol(self, a):
+        return a.reshape(self.shape, order="F")
+
+
+def inflate(path):
+    """The file's bytes, inflated if gzip (libdeflate, GIL released: runs on the pool)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise Fail(66, f"{path}: no such file") from None
+    except OSError as e:
+        raise Fail(66, f"{path}: {e}") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = deflate.gzip_decompress(data)
+        except Exception as e:  # noqa: BLE001
+            raise Fail(65, f"{path}: cannot inflate: {e}") from None
+    return data
+
+
+def check_same_grid(ref, other):
+    if ref.shape != other.shape:
+        raise Fail(65, f"grid mismatch: {ref.path} has dims {ref.shape}, "
+                       f"{other.path} has dims {other.shape}")
+    diff = float(np.max(np.abs(ref.affine - other.affine)))
+    if diff > 1e-4:
+        raise Fail(65, f"grid mismatch: affines of {ref.path} and {other.path} differ by "
+                       f"{diff:g} mm (more than 1e-4)")
+
+
+# ----------------------------------------------------------------------------- formatting
+
+def fmt(x):
+    if x is None:
+        return "n/a"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    return "%.9g" % x
+
+
+def write_tsv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(header) + "\n")
+        f.writelines("\t".join(fmt(v) for v in row) + "\n" for row in rows)
+
+
+# ----------------------------------------------------------------------------- statistics
+
+_Q = (0.5, 0.1, 0.25, 0.75, 0.9)
+
+
+def region_stats(v32):
+    """10 cells from a float32 vector (may hold NaN/Inf): exact, quantiles as numpy 'linear'."""
+    v = v32[np.isfinite(v32)].astype(np.float64)
+    n = v.size
+    if n == 0:
+        return [0] + [None] * 9
+    v.sort()
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n >= 2 else None
+    pos = np.asarray(_Q) * (n - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    t = pos - lo
+    a, b = v[lo], v[hi]
+    q = np.where(t >= 0.5, b - (b - a) * (1 - t), a + (b - a) * t)
+    return [n, mean, sd, float(q[0]), float(q[1]), float(q[2]), float(q[3]), float(q[4]),
+            float(v[0]), float(v[-1])]
+
+
+def big_stats4(v32):
+    """n_valid, mean, sd, median of a large float32 vector (NAWM)."""
+    fin = np.isfinite(v32)
+    v = v32 if fin.all() else v32[fin]
+    n = v.size
+    if n == 0:
+        return [0, None, None, None]
+    v = v.astype(np.float64)
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n >= 2 else None
+    return [n, mean, sd, float(np.median(v))]
+
+
+def delta_stats(f32, b32):
+    ok = np.isfinite(f32) & np.isfinite(b32)
+    n = int(ok.sum())
+    if n == 0:
+        return [None, 0]
+    return [float((f32[ok].astype(np.float64) - b32[ok].astype(np.float64)).mean()), n]
+
+
+def finite_mean(values):
+    v = [x for x in values if x is not None and math.isfinite(x)]
+    return float(np.mean(np.asarray(v, dtype=np.float64))) if v else None
+
+
+# ----------------------------------------------------------------------------- morphology
+
+def dilate6(m):
+    out = m.copy()
+    out[1:] |= m[:-1]
+    out[:-1] |= m[1:]
+    out[:, 1:] |= m[:, :-1]
+    out[:, :-1] |= m[:, 1:]
+    out[:, :, 1:] |= m[:, :, :-1]
+    out[:, :, :-1] |= m[:, :, 1:]
+    return out
+
+
+def erode6(m):
+    """One 6-connected erosion; outside the array counts as False."""
+    out = m.copy()
+    out[1:] &= m[:-1]
+    out[:-1] &= m[1:]
+    out[:, 1:] &= m[:, :-1]
+    out[:, :-1] &= m[:, 1:]
+    out[:, :, 1:] &= m[:, :, :-1]
+    out[:, :, :-1] &= m[:, :, 1:]
+    out[0] = out[-1] = False
+    out[:, 0] = out[:, -1] = False
+    out[:, :, 0] = out[:, :, -1] = False
+    return out
+
+
+def distance_in_box(Lb, unit, reach, spacing):
+    """Distance to the nearest voxel of Lb within the box: city-block steps (exact up to
+    floor(reach), +inf beyond) or Euclidean mm (edt, exact everywhere in the box)."""
+    if unit == "voxel":
+        d = np.full(Lb.shape, np.inf, dtype=np.float32)
+        d[Lb] = 0
+        cur = Lb
+        for s in range(1, int(math.floor(reach)) + 1):
+            nxt = dilate6(cur)
+            d[nxt & ~cur] = s
+            cur = nxt
+        return d
+    return edt.edt(np.asfortranarray(~Lb), anisotropy=tuple(spacing), black_border=False)
+
+
+def rim_of(Lb, unit, width, spacing):
+    if unit == "voxel":
+        steps = int(math.floor(width))
+        if steps <= 0:
+            return np.zeros_like(Lb)
+        e = Lb
+        for _ in range(steps):
+            e = erode6(e)
+        return Lb & ~e
+    padded = np.pad(Lb, 1, mode="constant", constant_values=False)
+    d = edt.edt(np.asfortranarray(padded), anisotropy=tuple(spacing), black_border=False)
+    return Lb & (d[1:-1, 1:-1, 1:-1] <= width)
+
+
+def reach_pad(width, unit, spacing):
+    if unit == "voxel":
+        return [int(math.floor(width)) + 1] * 3
+    return [int(math.ceil(width / s)) + 1 if s > 0 else 1 for s in spacing]
+
+
+def bbox(mask3):
+    """(lo, hi) per axis of the True voxels of a 3-D mask, or None."""
+    out = []
+    for ax in range(3):
+        other = tuple(a for a in range(3) if a != ax)
+        prof = np.flatnonzero(mask3.any(axis=other))
+        if prof.size == 0:
+            return None
+        out.append((int(prof[0]), int(prof[-1]) + 1))
+    return out
+
+
+def pad_box(box, pad, shape):
+    return [(max(0, lo - p), min(n, hi + p)) for (lo, hi), p, n in zip(box, pad, shape)]
+
+
+def sl(box, origin=(0, 0, 0)):
+    return tuple(slice(lo - o, hi - o) for (lo, hi), o in zip(box, origin))
+
+
+def union_box(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return [(min(x[0], y[0]), max(x[1], y[1])) for x, y in zip(a, b)]
+
+
+# ----------------------------------------------------------------------------- arguments
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--lesions", required=True)
+    p.add_argument("--tissue", required=True)
+    p.add_argument("--map", action="append", default=[], dest="maps")
+    p.add_argument("--subject", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--covariate", action="append", default=[])
+    p.add_argument("--connectivity", type=int, default=26)
+    p.add_argument("--min-voxels", type=int, default=3)
+    p.add_argument("--labelled", action="store_true")
+    p.add_argument("--unit", choices=["voxel", "mm"], default="voxel")
+    p.add_argument("--rim-width", type=float, default=1.0)
+    p.add_argument("--perilesional-width", type=float, default=2.0)
+    p.add_argument("--nawm-gap", type=float, default=2.0)
+    p.add_argument("--band-width", type=float, default=1.0)
+    p.add_argument("--tissue-labels", default="csf=1,cgm=2,wm=3,dgm=4")
+    p.add_argument("--csf")
+    p.add_argument("--baseline")
+    p.add_argument("--min-mtoff", type=float, default=0.0)
+    p.add_argument("--threads", type=int, default=0, help="inflate/EDT threads (0: one per core)")
+    p.add_argument("--timings", action="store_true", help="per-phase wall times to stderr")
+    p.add_argument("--profile", action="store_true", help="cProfile summary to stderr")
+    try:
+        a = p.parse_args(argv)
+    except SystemExit as e:
+        raise Fail(64 if e.code else 0, "usage error") from None
+    if a.connectivity not in (6, 18, 26):
+        raise Fail(64, "--connectivity must be 6, 18 or 26")
+    if not NAME_RE.match(a.subject):
+        raise Fail(64, f"bad subject label {a.subject!r}")
+    if a.band_width <= 0 or a.rim_width < 0 or a.perilesional_width < 0 or a.nawm_gap < 0:
+        raise Fail(64, "widths must be >= 0 and --band-width > 0")
+    labels = {"csf": 1, "cgm": 2, "wm": 3, "dgm": 4}
+    for part in a.tissue_labels.split(","):
+        if not part.strip():
+            continue
+        k, sep, v = part.partition("=")
+        k = k.strip()
+        if not sep or k not in labels:
+            raise Fail(64, f"bad --tissue-labels entry {part!r}")
+        try:
+            labels[k] = int(v)
+        except ValueError:
+            raise Fail(64, f"bad --tissue-labels entry {part!r}") from None
+    a.labels = labels
+    a.covs = []
+    for c in a.covariate:
+        k, sep, v = c.partition("=")
+        if not sep or not k:
+            raise Fail(64, f"bad --covariate {c!r} (want name=value)")
+        a.covs.append((k, v))
+    a.map_specs = []
+    for m in a.maps:
+        mm = re.match(r"^([A-Za-z0-9]+):([A-Za-z0-9]+)=(.+)$", m)
+        if not mm:
+            raise Fail(64, f"bad --map {m!r} (want name:session=file)")
+        a.map_specs.append((mm.group(1), mm.group(2), mm.group(3)))
+    return a
+
+
+def plan_maps(specs, baseline):
+    seen, map_order, ses_order, mt, sources = set(), [], [], {}, {}
+    for name, ses, path in specs:
+        if (name, ses) in seen:
+            raise Fail(64, f"--map {name}:{ses} given twice")
+        seen.add((name, ses))
+        if ses not in ses_order:
+            ses_order.append(ses)
+        target = "mtr" if name in ("mton", "mtoff") else name
+        if target not in map_order:
+            map_order.append(target)
+        if name in ("mton", "mtoff"):
+            mt.setdefault(ses, {})[name] = path
+        else:
+            sources[(name, ses)] = ("file", path)
+    for ses, d in mt.items():
+        if "mton" not in d or "mtoff" not in d:
+            raise Fail(64, f"session {ses}: mton and mtoff must be given together")
+        if ("mtr", ses) in sources:
+            raise Fail(64, f"session {ses}: both mtr and mton/mtoff given")
+        sources[("mtr", ses)] = ("mt", d["mton"], d["mtoff"])
+    if baseline is None:
+        baseline = ses_order[0] if ses_order else None
+    elif baseline not in ses_order:
+        raise Fail(64, f"--baseline {baseline}: no map has that session")
+    ordered = ([baseline] if baseline is not None else []) + [s for s in ses_order if s != baseline]
+    sessions = {m: [s for s in ordered if (m, s) in sources] for m in map_order}
+    return map_order, sessions, sources, baseline
+
+
+def round_half_away(x):
+    x = np.where(np.isfinite(x), x, 0.0)
+    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- analysis
+
+def start_inflating(a, maps, sessions, sources, threads):
+    """Submit every input to the pool (small ones first: the analysis starts on them while
+    the maps are still inflating).  Returns {path: future of its bytes}."""
+    paths = [a.lesions, a.tissue] + ([a.csf] if a.csf else [])
+    for m in maps:
+        for s in sessions[m]:
+            paths.extend(sources[(m, s)][1:])
+    pool = ThreadPoolExecutor(max_workers=threads)
+    return pool, {p: pool.submit(inflate, p) for p in dict.fromkeys(paths)}
+
+
+def nonzero_box(flat, shape):
+    """Bounding box [(lo, hi)] x3 of the non-zero voxels of a flat storage-order array of an
+    unsigned type (max-reductions, SIMD-fast), or None."""
+    v = flat.reshape(shape[2], shape[1], shape[0])  # (k, j, i) view, no copy
+    kp = np.flatnonzero(v.max(axis=(1, 2)))
+    if kp.size == 0:
+        return None
+    k0, k1 = int(kp[0]), int(kp[-1]) + 1
+    m = v[k0:k1].max(axis=0)  # (j, i)
+    jp = np.flatnonzero(m.max(axis=1))
+    ip = np.flatnonzero(m.max(axis=0))
+    return [(int(ip[0]), int(ip[-1]) + 1), (int(jp[0]), int(jp[-1]) + 1), (k0, k1)]
+
+
+def as_unsigned_nonzero(flat, positive_only):
+    """A flat uint view/array that is non-zero exactly where the voxel counts (> 0)."""
+    if flat.dtype.kind == "u":
+        return flat
+    if flat.dtype.kind == "b":
+        return flat.view(np.uint8)
+    return (flat > 0 if positive_only else flat != 0).view(np.uint8)
+
+
+def run(a, pool=None, futs=None):
+    global np, cc3d, edt
+    maps, sessions, sources, baseline = plan_maps(a.map_specs, a.baseline)
+    threads = a.threads or (os.cpu_count() or 1)
+    if futs is None:
+        pool, futs = start_inflating(a, maps, sessions, sources, threads)
+    import numpy as np
+    import cc3d
+    import edt
+    phase("imports (inflating meanwhile)")
+
+    def image(path):
+        return Image(path, futs[path].result())
+
+    lesion_img = image(a.lesions)
+    tissue_img = image(a.tissue)
+    check_same_grid(lesion_img, tissue_img)
+    phase("wait lesions+tissue")
+    shape = lesion_img.shape
+    nx, ny, nz = shape
+    spacing = lesion_img.spacing
+    affine = lesion_img.affine
+    voxvol = float(spacing[0] * spacing[1] * spacing[2])
+    Lab = a.labels
+
+    # --- tissue (integer labels without scaling are used as they are)
+    tf = tissue_img.flat
+    tissue_flat = tf if (tf.dtype.kind in "iu" and not tissue_img.scaled) else round_half_away(tf)
+    tissue = tissue_img.vol(tissue_flat)
+
+    # --- lesion ids, only inside the bounding box of the lesion voxels
+    lf = lesion_img.flat
+    if a.labelled:
+        idsf = lf if (lf.dtype.kind in "iu" and not lesion_img.scaled) else round_half_away(lf)
+        lbox = nonzero_box(as_unsigned_nonzero(idsf, True), shape)
+    else:
+        lbox = nonzero_box(as_unsigned_nonzero(lf, True), shape)
+    if lbox is None:
+        lesion_ids = []
+        ids_box = None
+    elif a.labelled:
+        ib = lesion_img.vol(idsf)[sl(lbox)]
+        ids_box = np.asfortranarray(np.where(ib > 0, ib, 0).astype(np.int32))
+        lesion_ids = [int(x) for x in np.unique(ids_box) if x > 0]
+    else:
+        bin_box = np.asfortranarray(lesion_img.vol(lf)[sl(lbox)] > 0)
+        raw = cc3d.connected_components(bin_box, connectivity=a.connectivity, out_dtype=np.uint32)
+        rflat = raw.ravel(order="F")  # storage order within the box = storage order overall
+        nzi = np.flatnonzero(rflat)
+        labs_at = rflat[nzi]
+        n_raw = int(labs_at.max()) if labs_at.size else 0
+        sizes = np.bincount(labs_at, minlength=n_raw + 1)
+        labs, first = np.unique(labs_at, return_index=True)  # first voxel of each component
+        keep = labs[np.argsort(first, kind="stable")]
+        keep = keep[sizes[keep] >= a.min_voxels]
+        remap = np.zeros(n_raw + 1, dtype=np.int32)
+        remap[keep] = np.arange(1, keep.size + 1, dtype=np.int32)
+        ids_box = np.take(remap, raw)
+        lesion_ids = list(range(1, keep.size + 1))
+    phase("label (cc3d on the lesion box)")
+
+    # --- brain box: everything measured lives in it (lesions, tissue, CSF)
+    csf_img = image(a.csf) if a.csf else None
+    if csf_img is not None:
+        check_same_grid(lesion_img, csf_img)
+        csf_flat = as_unsigned_nonzero(csf_img.flat, True)
+    pad = reach_pad(max(a.perilesional_width, a.nawm_gap), a.unit, spacing)
+    wbox = pad_box(lbox, pad, shape) if lbox is not None else None
+    B = union_box(union_box(nonzero_box(as_unsigned_nonzero(tissue_flat, False), shape), wbox),
+                  nonzero_box(csf_flat, shape) if csf_img is not None else None)
+    if B is None:
+        B = [(0, 1)] * 3
+    o = [b[0] for b in B]
+    sB = sl(B)
+    tissue_B = tissue[sB]
+    if csf_img is not None:
+        csf_B = np.asfortranarray(csf_img.vol(csf_flat)[sB] != 0)
+    else:
+        csf_B = tissue_B == Lab["csf"]
+    have_csf = bool(csf_B.any())
+    phase("tissue/brain box")
+
+    # --- distance to CSF (mm, exact Euclidean) over the brain box
+    if have_csf:
+        dist_B = edt.edt(~csf_B, anisotropy=tuple(float(s) for s in spacing),
+                         black_border=False, parallel=threads)
+    else:
+        print(f"warning: {a.subject}: no CSF voxel; distances to CSF and bands are n/a",
+              file=sys.stderr)
+        dist_B = None
+    phase("edt csf")
+
+    # --- per-lesion neighbourhoods: rim/core, distance, perilesional (nearest, ties lowest id)
+    ids_vol_box_origin = [b[0] for b in lbox] if lbox else None
+    brain_not_csf_B = (tissue_B != 0) & (tissue_B != Lab["csf"])
+    any_W = None
+    lesions = []
+    if lesion_ids:
+        Wo = [b[0] for b in wbox]
+        W_shape = tuple(b[1] - b[0] for b in wbox)
+        ids_W = np.zeros(W_shape, dtype=np.int32, order="F")
+        ids_W[sl(lbox, Wo)] = ids_box
+        any_W = ids_W > 0
+        near_W = np.zeros(W_shape, dtype=bool, order="F")
+        best_W = np.full(W_shape, np.inf, dtype=np.float32, order="F")
+        peri_W = np.zeros(W_shape, dtype=np.int32, order="F")
+        bnc_W = brain_not_csf_B[sl(wbox, o)]
+        # one pass over the lesion voxels (storage order) gives every lesion's box
+        lflat = ids_box.ravel(order="F")
+        nzi = np.flatnonzero(lflat)
+        labs_at = lflat[nzi]
+        srt = np.argsort(labs_at, kind="stable")
+        nzi, labs_at = nzi[srt], labs_at[srt]
+        bx, by = lbox[0][1] - lbox[0][0], lbox[1][1] - lbox[1][0]
+        gi = nzi % bx + lbox[0][0]
+        gj = (nzi // bx) % by + lbox[1][0]
+        gk = nzi // (bx * by) + lbox[2][0]
+        bounds = np.searchsorted(labs_at, np.arange(1, len(lesion_ids) + 2))
+        lpad = reach_pad(a.perilesional_width, a.unit, spacing)
+        gpad = pad
+        for lid in lesion_ids:
+            s0, s1 = bounds[lid - 1], bounds[lid]
+            ii, jj, kk = gi[s0:s1], gj[s0:s1], gk[s0:s1]
+            tight = [(int(ii.min()), int(ii.max()) + 1), (int(jj.min()), int(jj.max()) + 1),
+                     (int(kk.min()), int(kk.max()) + 1)]
+            box = pad_box(tight, gpad, shape)  # reach of perilesional and NAWM gap
+            sW = sl(box, Wo)
+            Lb = ids_W[sW] == lid
+            rim = rim_of(Lb, a.unit, a.rim_width, spacing)
+            d = distance_in_box(Lb, a.unit, max(a.perilesional_width, a.nawm_gap), spacing)
+            near_W[sW] |= d <= a.nawm_gap
+            cand = (~any_W[sW]) & bnc_W[sW] & (d <= a.perilesional_width)
+            bW = best_W[sW]
+            better = cand & (d < bW)
+            bW[better] = d[better]
+            peri_W[sW][better] = lid
+            lesions.append({"id": lid, "box": box, "Lb": Lb, "rim": rim, "n": int(s1 - s0),
+                            "ijk": (ii, jj, kk)})
+        del lpad
+    phase("lesion neighbourhoods")
+
+    # --- maps (wait for the inflation)
+    values = {}
+    for m in maps:
+        for s in sessions[m]:
+            src = sources[(m, s)]
+            if src[0] == "file":
+                im = image(src[1])
+                check_same_grid(lesion_img, im)
+                values[(m, s)] = im.vol(im.floats())
+            else:
+                on, off = image(src[1]), image(src[2])
+                check_same_grid(lesion_img, on)
+                check_same_grid(lesion_img, off)
+                von = on.floats().astype(np.float64)
+                voff = off.floats().astype(np.float64)
+                ok = np.isfinite(von) & np.isfinite(voff) & (voff > a.min_mtoff)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    mtr = np.where(ok, 100.0 * (voff - von) / voff, np.nan).astype(np.float32)
+                values[(m, s)] = on.vol(mtr)
+    pool.shutdown(wait=True)
+    phase("wait maps")
+    map_cols = [(m, s) for m in maps for s in sessions[m]]
+    delta_cols = [(m, s) for m in maps if baseline in sessions[m]
+                  for s in sessions[m] if s != baseline]
+
+    # --- per-lesion rows
+    is_wm_B = tissue_B == Lab["wm"]
+    code = {"wm": 1, "cgm": 2, "dgm": 3, "other": 4}
+    for r in lesions:
+        lid, box, Lb, rim = r["id"], r["box"], r["Lb"], r["rim"]
+        sG = sl(box)
+        sLB = sl(box, o)
+        peri = peri_W[sl(box, Wo)] == lid
+        core = Lb & ~rim
+        ii, jj, kk = r["ijk"]
+        tl = tissue[ii, jj, kk]
+        counts = {"wm": int((tl == Lab["wm"]).sum()), "cgm": int((tl == Lab["cgm"]).sum()),
+                  "dgm": int((tl == Lab["dgm"]).sum())}
+        best = max(counts.values())
+        cls = "other"
+        if best > 0:
+            for c in CLASSES:
+                if counts[c] == best:
+                    cls = c
+                    break
+        mean_idx = np.array([ii.mean(), jj.mean(), kk.mean()])
+        centroid = affine[:3, :3] @ mean_idx + affine[:3, 3]
+        dB = dist_B[sLB] if have_csf else None
+        vbox = {key: values[key][sG] for key in map_cols}
+        comps = {}
+        for comp, mask in (("whole", Lb), ("core", core), ("rim", rim), ("perilesional", peri)):
+            nvox = int(mask.sum())
+            row = {"n_voxels": nvox, "dist_mean": None, "dist_min": None, "stats": {},
+                   "delta": {}}
+            if nvox and have_csf:
+                dc = dB[mask]
+                row["dist_mean"] = float(dc.astype(np.float64).mean())
+                row["dist_min"] = float(dc.min())
+            vals = {key: vbox[key][mask] for key in map_cols}
+            for key in map_cols:
+                row["stats"][key] = region_stats(vals[key])
+            for (m, s) in delta_cols:
+                row["delta"][(m, s)] = delta_stats(vals[(m, s)], vals[(m, baseline)])
+            comps[comp] = row
+        r.update(cls=cls, counts=counts, centroid=centroid, comps=comps, code=code[cls])
+    phase("lesion stats")
+
+    # --- submedian
+    if ("mtr", baseline) in values:
+        base_means = [r["comps"]["whole"]["stats"][("mtr", baseline)][1] for r in lesions]
+        finite = [x for x in base_means if x is not None and math.isfinite(x)]
+        subject_median = float(np.median(np.asarray(finite))) if finite else None
+        for r, x in zip(lesions, base_means):
+            ok = subject_median is not None and x is not None and math.isfinite(x)
+            r["below"] = 1 if (ok and x < subject_median) else 0
+        n_submedian = sum(r["below"] for r in lesions)
+    else:
+        subject_median, n_submedian = None, None
+        for r in lesions:
+            r["below"] = None
+
+    # --- NAWM: WM in the brain box, minus lesions and their gap zone (which live in W)
+    nawm_B = is_wm_B  # not needed afterwards: modified in place
+    if any_W is not None:
+        sWB = sl(wbox, o)
+        nawm_B[sWB] &= ~(any_W | near_W)
+    nb = [b[1] - b[0] for b in B]
+    nawm_loc = np.flatnonzero(nawm_B.ravel(order="F") if nawm_B.flags.f_contiguous
+                              else np.asfortranarray(nawm_B).ravel(order="F"))
+    # box-local storage index -> global storage index: (i, j, k) of the box row it lies in
+    row, li = np.divmod(nawm_loc, nb[0])
+    lk, lj = np.divmod(row, nb[1])
+    nawm_glob = li + (o[0] + nx * (o[1] + ny * o[2])) + nx * lj + (nx * ny) * lk
+    del row, li, lj, lk
+    nawm_vals = {key: values[key].ravel(order="F")[nawm_glob] for key in map_cols}
+    phase("nawm gather")
+
+    cov_names = [k for k, _ in a.covs]
+    cov_values = [v for _, v in a.covs]
+
+    # --- lesions.tsv
+    header = (["subject"] + cov_names +
+              ["lesion", "component", "tissue_class", "n_voxels", "volume_mm3",
+               "centroid_x", "centroid_y", "centroid_z", "frac_wm", "frac_cgm", "frac_dgm",
+               "dist_csf_mean_mm", "dist_csf_min_mm", "below_subject_median"])
+    for (m, s) in map_cols:
+        header += [f"{m}_{s}_{st}" for st in STAT_NAMES]
+    for (m, s) in delta_cols:
+        header += [f"delta_{m}_{s}_mean", f"delta_{m}_{s}_n"]
+    rows = []
+    for r in lesions:
+        for comp in COMPONENTS:
+            c = r["comps"][comp]
+            row = ([a.subject] + cov_values +
+                   [r["id"], comp, r["cls"], c["n_voxels"], c["n_voxels"] * voxvol,
+                    r["centroid"][0], r["centroid"][1], r["centroid"][2],
+                    r["counts"]["wm"] / r["n"], r["counts"]["cgm"] / r["n"],
+                    r["counts"]["dgm"] / r["n"], c["dist_mean"], c["dist_min"], r["below"]])
+            for key in map_cols:
+                row += c["stats"][key]
+            for key in delta_cols:
+                row += c["delta"][key]
+            rows.append(row)
+    os.makedirs(a.output, exist_ok=True)
+    write_tsv(os.path.join(a.output, "lesions.tsv"), header, rows)
+
+    # --- bands.tsv (bincount per band; lesion region from the voxel lists, NAWM from indices)
+    band_header = (["subject"] + cov_names +
+                   ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"] +
+                   [f"{m}_{s}_mean" for (m, s) in map_cols])
+    band_rows = []
+    slope_points = {"lesion": {}, "nawm": {}}
+    bw = a.band_width
+    if have_csf:
+        regions = []
+        if lesions:
+            ii = np.concatenate([r["ijk"][0] for r in lesions])
+            jj = np.concatenate([r["ijk"][1] for r in lesions])
+            kk = np.concatenate([r["ijk"][2] for r in lesions])
+            cls_v = np.concatenate([np.full(r["n"], r["code"], dtype=np.int8) for r in lesions])
+            lb = np.floor(dist_B[ii - o[0], jj - o[1], kk - o[2]] / bw).astype(np.int64)
+            lv = {key: values[key][ii, jj, kk] for key in map_cols}
+            regions.append(("lesion", lb, cls_v, lv))
+        if nawm_loc.size:
+            nbd = np.floor(dist_B.ravel(order="F")[nawm_loc] / bw).astype(np.int64)
+            regions.append(("nawm", nbd, None, nawm_vals))
+        for region, bands, cls_v, vals in regions:
+            fin = {key: np.isfinite(vals[key]) for key in map_cols}
+            groups = []
+            for name in ("wm", "cgm", "dgm", "other"):
+                if cls_v is None:
+                    sel = slice(None) if name == "wm" else None
+                else:
+                    m_ = cls_v == code[name]
+                    sel = m_ if m_.any() else None
+                if sel is not None:
+                    groups.append((name, sel))
+            groups.append(("all", slice(None)))
+            for name, sel in groups:
+                gb = bands[sel]
+                nb_ = int(gb.max()) + 1
+                cnt = np.bincount(gb, minlength=nb_)
+                means = []
+                for key in map_cols:
+                    f = fin[key][sel]
+                    v = np.where(f, vals[key][sel], 0).astype(np.float64)
+                    s_ = np.bincount(gb, weights=v, minlength=nb_)
+                    c_ = np.bincount(gb, weights=f, minlength=nb_)
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        means.append(np.where(c_ > 0, s_ / np.maximum(c_, 1), np.nan))
+                for b in np.flatnonzero(cnt):
+                    b = int(b)
+                    mu = [float(mm[b]) for mm in means]
+                    band_rows.append([a.subject] + cov_values +
+                                     [region, name, b, b * bw, (b + 1) * bw, int(cnt[b])] + mu)
+                    if name == "all" and b >= 1:
+                        for key, x in zip(map_cols, mu):
+                            if math.isfinite(x):
+                                slope_points[region].setdefault(key, []).append(((b + 0.5) * bw, x))
+    write_tsv(os.path.join(a.output, "bands.tsv"), band_header, band_rows)
+    phase("bands")
+
+    # --- subjects.tsv
+    def ols_slope(points):
+        if len(points) < 2:
+            return None
+        x = np.array([p[0] for p in points])
+        y = np.array([p[1] for p in points])
+        xm, ym = x.mean(), y.mean()
+        sxx = float(np.sum((x - xm) ** 2))
+        return None if sxx == 0 else float(np.sum((x - xm) * (y - ym)) / sxx)
+
+    counts_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
+    vox_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
+    for r in lesions:
+        counts_by_class[r["cls"]] += 1
+        vox_by_class[r["cls"]] += r["n"]
+    total_vox = sum(vox_by_class.values())
+    sh = (["subject"] + cov_names +
+          ["n_lesions", "n_lesions_wm", "n_lesions_cgm", "n_lesions_dgm", "n_lesions_other",
+           "lesion_volume_mm3", "lesion_volume_wm_mm3", "lesion_volume_cgm_mm3",
+           "lesion_volume_dgm_mm3", "lesion_volume_other_mm3",
+           "mtr_subject_median", "n_submedian", "nawm_n_voxels"])
+    srow = ([a.subject] + cov_values +
+            [len(lesions), counts_by_class["wm"], counts_by_class["cgm"],
+             counts_by_class["dgm"], counts_by_class["other"],
+             total_vox * voxvol, vox_by_class["wm"] * voxvol, vox_by_class["cgm"] * voxvol,
+             vox_by_class["dgm"] * voxvol, vox_by_class["other"] * voxvol,
+             subject_median, n_submedian, int(nawm_loc.size)])
+    for key in map_cols:
+        m, s = key
+        sh += [f"nawm_{m}_{s}_{st}" for st in ("n_valid", "mean", "sd", "median")]
+        srow += big_stats4(nawm_vals[key])
+    mtr_sessions = sessions.get("mtr", [])
+    mtr_follow = [s for (m, s) in delta_cols if m == "mtr"]
+    for s in mtr_sessions:
+        sh.append(f"lesion_mtr_{s}_mean")
+        srow.append(finite_mean([r["comps"]["whole"]["stats"][("mtr", s)][1] for r in lesions]))
+    for s in mtr_sessions:
+        sh.append(f"submedian_mtr_{s}_mean")
+        srow.append(finite_mean([r["comps"]["whole"]["stats"][("mtr", s)][1]
+                                 for r in lesions if r["below"] == 1]))
+    for s in mtr_follow:
+        sh.append(f"delta_lesion_mtr_{s}")
+        srow.append(finite_mean([r["comps"]["whole"]["delta"][("mtr", s)][0] for r in lesions]))
+    for s in mtr_follow:
+        sh.append(f"delta_submedian_mtr_{s}")
+        srow.append(finite_mean([r["comps"]["whole"]["delta"][("mtr", s)][0]
+                                 for r in lesions if r["below"] == 1]))
+    for key in map_cols:
+        m, s = key
+        sh += [f"slope_lesion_{m}_{s}", f"slope_nawm_{m}_{s}"]
+        srow += [ols_slope(slope_points["lesion"].get(key, [])),
+                 ols_slope(slope_points["nawm"].get(key, []))]
+    write_tsv(os.path.join(a.output, "subjects.tsv"), sh, [srow])
+    phase("nawm stats + subjects")
+    del ids_vol_box_origin
+
+
+def main(argv=None):
+    try:
+        a = parse_args(sys.argv[1:] if argv is None else argv)
+        try:
+            os.makedirs(a.output, exist_ok=True)
+        except OSError as e:
+            raise Fail(73, f"{a.output}: cannot create output folder: {e}")
+        if a.profile:
+            import cProfile
+            import pstats
+            prof = cProfile.Profile()
+            prof.runcall(run, a)
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        else:
+            run(a)
+        if a.timings:
+            last = T0
+            for name, t in PHASES:
+                print(f"{(t - last) * 1e3:8.1f} ms  {name}", file=sys.stderr)
+                last = t
+            print(f"{(time.perf_counter() - T0) * 1e3:8.1f} ms  total since imports done",
+                  file=sys.stderr)
+    except Fail as e:
+        if e.code:
+            print(f"error: {e}", file=sys.stderr)
+        return e.code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
