@@ -38,7 +38,6 @@ public struct LesionRegions: Sendable {
         for id in ids where id > 0 { present[Int(id)] = true }
         let lesionIDs = present.indices.filter { present[$0] }.map { Int32($0) }
         let idVolume = Volume(grid: grid, voxels: ids)
-        let lesionMask = ids.map { $0 > 0 ? UInt8(1) : 0 }
 
         // 2. Rim and core: distance to the nearest voxel not in the same lesion.
         var component = [UInt8](repeating: ComponentCode.none.rawValue, count: n)
@@ -59,34 +58,33 @@ public struct LesionRegions: Sendable {
             }
         }
 
-        // 3. Perilesional: non-lesion brain voxels that are not CSF (by the tissue label; a
-        //    separate --csf mask only serves the distance), assigned to the nearest lesion.
-        let tissue = images.tissue, csfLabel = options.tissueLabels.csf
-        let allowed: (Int) -> Bool = { v in tissue[v] != 0 && tissue[v] != csfLabel }
-        let shell: Volume<Int32>
-        switch options.unit {
-        case .voxel:
-            shell = NearestLabel.assign(idVolume, withinSteps: Int(options.perilesionalWidth.rounded(.down)),
-                                        threads: threads, allowed: allowed)
-        case .mm:
-            shell = NearestLabel.assign(idVolume, withinRadius: options.perilesionalWidth, threads: threads, allowed: allowed)
-        }
-        for v in 0..<n where shell.voxels[v] > 0 {
-            component[v] = ComponentCode.perilesional.rawValue
-            owner[v] = shell.voxels[v]
-        }
-
-        // 4. NAWM: WM, not lesion, farther than the gap from every lesion.
-        let wm = options.tissueLabels.wm
+        // 3–4. Perilesional shell and NAWM, from each lesion's neighbourhood only: the nearest
+        //      lesion (ties to the lowest id) and its distance, within the larger of the two widths.
+        //      Perilesional: non-lesion brain voxels that are not CSF (by the tissue label; a
+        //      separate --csf mask only serves the distance) within the perilesional width.
+        //      NAWM: WM, not lesion, farther than the gap from every lesion.
+        let tissue = images.tissue, csfLabel = options.tissueLabels.csf, wm = options.tissueLabels.wm
         var nawm = [UInt8](repeating: 0, count: n)
+        func classify(nearest: [Int32], isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) {
+            for v in 0..<n where ids[v] == 0 {
+                if nearest[v] > 0, tissue[v] != 0, tissue[v] != csfLabel, isPerilesional(v) {
+                    component[v] = ComponentCode.perilesional.rawValue
+                    owner[v] = nearest[v]
+                }
+                if tissue[v] == wm, !isNearLesion(v) { nawm[v] = 1 }
+            }
+        }
         switch options.unit {
         case .voxel:
+            let w = max(-1, Int(options.perilesionalWidth.rounded(.down)))
             let gap = max(0, Int(options.nawmGap.rounded(.down)))
-            let d = CityBlockDistance.distances(lesionMask, dims: grid.dims, bound: gap, threads: threads)
-            for v in 0..<n where tissue[v] == wm && ids[v] == 0 && d[v] > Int32(gap) { nawm[v] = 1 }
+            let reach = LabelReach.steps(idVolume, reach: max(w, gap, 0))
+            classify(nearest: reach.nearest, isPerilesional: { reach.distance[$0] <= Int32(w) },
+                     isNearLesion: { reach.distance[$0] <= Int32(gap) })
         case .mm:
-            let d = EuclideanDistance.transform(lesionMask, dims: grid.dims, spacing: grid.spacing, threads: threads)
-            for v in 0..<n where tissue[v] == wm && ids[v] == 0 && !(d[v] <= options.nawmGap * (1 + 1e-12)) { nawm[v] = 1 }
+            let reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap))
+            classify(nearest: reach.nearest, isPerilesional: { isWithin(squared: reach.distance[$0], radius: options.perilesionalWidth) },
+                     isNearLesion: { isWithin(squared: reach.distance[$0], radius: options.nawmGap) })
         }
 
         // 5. Distance to CSF.

@@ -50,10 +50,9 @@ struct TableBuilder {
     /// Per map, per non-baseline session with a baseline: delta statistics.
     var deltaWhole: [[(session: String, stats: [LabelSummary])]] = []
     var deltaParts: [[(session: String, stats: [LabelSummary])]] = []
-    let componentLabels: [Int32]
     let covariateCells: [String]
     /// Band sums, computed once for bands.tsv and the slopes of subjects.tsv.
-    var bands = BandSums(seriesCount: 0)
+    var bands = BandSums(seriesCount: 0, bandCount: 0)
     let threads: Int
 
     static let componentNames = ["whole", "core", "rim", "perilesional"]
@@ -66,23 +65,26 @@ struct TableBuilder {
         self.threads = threads
         maxID = Int(regions.lesionIDs.last ?? 0)
         geometry = LesionGeometry(images, regions, maxID: maxID, tissueLabels: options.tissueLabels)
-        componentLabels = zip(regions.owner, regions.component).map { owner, c in owner > 0 ? (owner - 1) * 3 + Int32(c) : 0 }
         covariateCells = inputs.covariates.map(\.value)
+        // Statistics are gathered over the voxels that belong to some lesion or shell only.
+        let roi = regions.owner.indices.filter { regions.owner[$0] > 0 }
+        let roiWhole = roi.map { regions.ids[$0] }
+        let roiParts = roi.map { (regions.owner[$0] - 1) * 3 + Int32(regions.component[$0]) }
         let p = MapStatistics.probabilities
         for map in images.maps {
-            whole.append(map.values.map {
-                LabelStatistics.summarize($0, labels: regions.ids, labelCount: maxID, probabilities: p, threads: threads)
+            let gathered = map.values.map { values in roi.map { values[$0] } }
+            whole.append(gathered.map {
+                LabelStatistics.summarize($0, labels: roiWhole, labelCount: maxID, probabilities: p, threads: threads)
             })
-            parts.append(map.values.map {
-                LabelStatistics.summarize($0, labels: componentLabels, labelCount: 3 * maxID, probabilities: p, threads: threads)
+            parts.append(gathered.map {
+                LabelStatistics.summarize($0, labels: roiParts, labelCount: 3 * maxID, probabilities: p, threads: threads)
             })
             var dw: [(String, [LabelSummary])] = [], dp: [(String, [LabelSummary])] = []
             if map.sessions.first == images.baseline {
-                let base = map.values[0]
-                for (s, values) in zip(map.sessions, map.values).dropFirst() {
-                    let diff = zip(values, base).map { $0 - $1 }
-                    dw.append((s, LabelStatistics.summarize(diff, labels: regions.ids, labelCount: maxID, threads: threads)))
-                    dp.append((s, LabelStatistics.summarize(diff, labels: componentLabels, labelCount: 3 * maxID, threads: threads)))
+                for (s, values) in zip(map.sessions, gathered).dropFirst() {
+                    let diff = zip(values, gathered[0]).map { $0 - $1 }
+                    dw.append((s, LabelStatistics.summarize(diff, labels: roiWhole, labelCount: maxID, threads: threads)))
+                    dp.append((s, LabelStatistics.summarize(diff, labels: roiParts, labelCount: 3 * maxID, threads: threads)))
                 }
             }
             deltaWhole.append(dw)
@@ -213,11 +215,14 @@ struct TableBuilder {
         row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
         row.append(Cell.count(regions.nawm.reduce(0) { $0 + Int($1) }))
 
-        let nawmLabels = regions.nawm.map(Int32.init)
+
+        let nawmVoxels = regions.nawm.indices.filter { regions.nawm[$0] == 1 }
+        let nawmLabels = [Int32](repeating: 1, count: nawmVoxels.count)
         for map in images.maps {
             for (s, values) in zip(map.sessions, map.values) {
                 columns += ["n_valid", "mean", "sd", "median"].map { "nawm_\(map.name)_\(s)_\($0)" }
-                let stats = LabelStatistics.summarize(values, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: threads)[0]
+                let gathered = nawmVoxels.map { values[$0] }
+                let stats = LabelStatistics.summarize(gathered, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: threads)[0]
                 row += [Cell.count(stats.validCount), Cell.number(stats.mean), Cell.number(stats.sd), Cell.number(stats.quantiles?[0])]
             }
         }
@@ -248,9 +253,9 @@ struct TableBuilder {
         }
         for (m, map) in images.maps.enumerated() {
             for (s, session) in map.sessions.enumerated() {
-                for region in ["lesion", "nawm"] {
+                for (r, region) in BandSums.regions.enumerated() {
                     columns.append("slope_\(region)_\(map.name)_\(session)")
-                    row.append(Cell.number(bands.slope(region: region, series: bandSeriesIndex(m, s), width: options.bandWidthMM)))
+                    row.append(Cell.number(bands.slope(region: r, series: bandSeriesIndex(m, s), width: options.bandWidthMM)))
                 }
             }
         }
@@ -265,23 +270,31 @@ struct TableBuilder {
     }
 
     private func bandSums() -> BandSums {
-        var sums = BandSums(seriesCount: images.maps.reduce(0) { $0 + $1.sessions.count })
-        guard let distance = regions.distanceToCSF else { return sums }
-        let series = images.maps.flatMap(\.values)
-        var klass = [String](repeating: "other", count: maxID + 1)
-        for id in regions.lesionIDs.map(Int.init) { klass[id] = tissueClass(geometry.tissueCount[id]) }
+        let seriesCount = images.maps.reduce(0) { $0 + $1.sessions.count }
+        guard let distance = regions.distanceToCSF else { return BandSums(seriesCount: seriesCount, bandCount: 0) }
         let width = options.bandWidthMM
+        var klass = [Int](repeating: 3, count: maxID + 1)
+        for id in regions.lesionIDs.map(Int.init) {
+            klass[id] = BandSums.classes.firstIndex(of: tissueClass(geometry.tissueCount[id]))!
+        }
+        // The voxels of the two regions, with their region and class.
+        var members: [(voxel: Int, region: Int, tissueClass: Int)] = []
+        var maxBand = 0
         for v in 0..<distance.count {
-            let region: String, c: String
             if regions.ids[v] > 0 {
-                region = "lesion"; c = klass[Int(regions.ids[v])]
+                members.append((v, 0, klass[Int(regions.ids[v])]))
             } else if regions.nawm[v] == 1 {
-                region = "nawm"; c = "wm"
+                members.append((v, 1, 0))
             } else {
                 continue
             }
-            let band = Int((distance[v] / width).rounded(.down))
-            sums.add(region: region, tissueClass: c, band: band, values: series, voxel: v)
+            maxBand = max(maxBand, Int((distance[v] / width).rounded(.down)))
+        }
+        var sums = BandSums(seriesCount: seriesCount, bandCount: maxBand + 1)
+        let series = images.maps.flatMap(\.values)
+        for m in members {
+            let band = Int((distance[m.voxel] / width).rounded(.down))
+            sums.add(region: m.region, tissueClass: m.tissueClass, band: band, values: series, voxel: m.voxel)
         }
         return sums
     }
@@ -292,12 +305,11 @@ struct TableBuilder {
         for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)_mean" } }
         var table = Table(columns: columns)
         let width = options.bandWidthMM
-        for key in bands.orderedKeys() {
-            let acc = bands.cells[key]!
+        for cell in bands.nonEmptyCells() {
             var row = [inputs.subject] + covariateCells
-            row += [key.region, key.tissueClass, String(key.band), Cell.number(Double(key.band) * width),
-                    Cell.number(Double(key.band + 1) * width), Cell.count(acc.n)]
-            row += zip(acc.sum, acc.valid).map { $1 > 0 ? Cell.number($0 / Double($1)) : Cell.missing }
+            row += [BandSums.regions[cell.region], BandSums.classes[cell.tissueClass], String(cell.band),
+                    Cell.number(Double(cell.band) * width), Cell.number(Double(cell.band + 1) * width), Cell.count(bands.n[cell.slot])]
+            row += (0..<bands.seriesCount).map { bands.mean(cell.slot, series: $0).map(Cell.number) ?? Cell.missing }
             table.rows.append(row)
         }
         return table
@@ -330,54 +342,76 @@ struct TableBuilder {
     }
 }
 
-/// Sums per (region, tissue class, band) for bands.tsv and the slopes in subjects.tsv.
+/// Sums per (region, tissue class, band) for bands.tsv and the slopes in subjects.tsv, in flat
+/// arrays indexed by `(region · 5 + class) · bandCount + band`.
 struct BandSums {
-    struct Key: Hashable {
-        var region: String
-        var tissueClass: String
-        var band: Int
-    }
-    struct Accumulator {
-        var n = 0
-        var sum: [Double]
-        var valid: [Int]
-    }
+    /// Regions and classes in table order; `all` pools a region's classes.
+    static let regions = ["lesion", "nawm"]
+    static let classes = ["wm", "cgm", "dgm", "other", "all"]
+    static let all = 4
+
     let seriesCount: Int
-    var cells: [Key: Accumulator] = [:]
+    let bandCount: Int
+    /// Voxels per cell.
+    var n: [Int]
+    /// Per cell and series: the sum of finite values and their count.
+    var sum: [Double]
+    var valid: [Int]
 
-    init(seriesCount: Int) { self.seriesCount = seriesCount }
+    init(seriesCount: Int, bandCount: Int) {
+        self.seriesCount = seriesCount
+        self.bandCount = bandCount
+        let cells = Self.regions.count * Self.classes.count * bandCount
+        n = [Int](repeating: 0, count: cells)
+        sum = [Double](repeating: 0, count: cells * seriesCount)
+        valid = [Int](repeating: 0, count: cells * seriesCount)
+    }
 
-    mutating func add(region: String, tissueClass: String, band: Int, values: [[Float]], voxel v: Int) {
-        for c in [tissueClass, "all"] {
-            let key = Key(region: region, tissueClass: c, band: band)
-            var acc = cells[key] ?? Accumulator(sum: Array(repeating: 0, count: seriesCount), valid: Array(repeating: 0, count: seriesCount))
-            acc.n += 1
+    func slot(region: Int, tissueClass: Int, band: Int) -> Int {
+        (region * Self.classes.count + tissueClass) * bandCount + band
+    }
+
+    /// Adds voxel `v` to its class's cell and to the region's `all` cell.
+    mutating func add(region: Int, tissueClass: Int, band: Int, values: [[Float]], voxel v: Int) {
+        for c in [tissueClass, Self.all] {
+            let cell = slot(region: region, tissueClass: c, band: band)
+            n[cell] += 1
             for s in 0..<seriesCount where values[s][v].isFinite {
-                acc.sum[s] += Double(values[s][v])
-                acc.valid[s] += 1
+                sum[cell * seriesCount + s] += Double(values[s][v])
+                valid[cell * seriesCount + s] += 1
             }
-            cells[key] = acc
         }
     }
 
-    /// Keys in table order: region (lesion, nawm), class (wm, cgm, dgm, other, all), band.
-    func orderedKeys() -> [Key] {
-        let regions = ["lesion", "nawm"], classes = ["wm", "cgm", "dgm", "other", "all"]
-        return cells.keys.sorted {
-            (regions.firstIndex(of: $0.region)!, classes.firstIndex(of: $0.tissueClass)!, $0.band)
-                < (regions.firstIndex(of: $1.region)!, classes.firstIndex(of: $1.tissueClass)!, $1.band)
-        }
+    /// Mean of series `s` in a cell, nil without a finite value.
+    func mean(_ cell: Int, series s: Int) -> Double? {
+        let k = valid[cell * seriesCount + s]
+        return k > 0 ? sum[cell * seriesCount + s] / Double(k) : nil
     }
 
-    /// OLS slope of band means against band centres over the region's `all` rows with band ≥ 1
+    /// The cells with voxels, in table order: region, class, band.
+    func nonEmptyCells() -> [(region: Int, tissueClass: Int, band: Int, slot: Int)] {
+        var out: [(Int, Int, Int, Int)] = []
+        for r in Self.regions.indices {
+            for c in Self.classes.indices {
+                for b in 0..<bandCount where n[slot(region: r, tissueClass: c, band: b)] > 0 {
+                    out.append((r, c, b, slot(region: r, tissueClass: c, band: b)))
+                }
+            }
+        }
+        return out
+    }
+
+    /// OLS slope of band means against band centres over the region's `all` cells with band ≥ 1
     /// and a finite mean; nil with fewer than 2 such bands.
-    func slope(region: String, series s: Int, width: Double) -> Double? {
+    func slope(region: Int, series s: Int, width: Double) -> Double? {
         var points: [(Double, Double)] = []
-        for (key, acc) in cells where key.region == region && key.tissueClass == "all" && key.band >= 1 && acc.valid[s] > 0 {
-            points.append(((Double(key.band) + 0.5) * width, acc.sum[s] / Double(acc.valid[s])))
+        for b in 1..<max(bandCount, 1) {
+            if let m = mean(slot(region: region, tissueClass: Self.all, band: b), series: s) {
+                points.append(((Double(b) + 0.5) * width, m))
+            }
         }
         guard points.count >= 2 else { return nil }
-        points.sort { $0.0 < $1.0 }
         let mx = points.map(\.0).reduce(0, +) / Double(points.count)
         let my = points.map(\.1).reduce(0, +) / Double(points.count)
         let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
