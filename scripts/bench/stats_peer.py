@@ -91,6 +91,9 @@ class Image:
 
     def __init__(self, path, blob):
         self.path = path
+        if re.search(r"\.(hdr|img)(\.gz)?$", path):
+            raise Fail(65, f"{path}: .hdr/.img pairs are not supported by this peer "
+                           f"(single-file NIfTI-1 .nii/.nii.gz only)")
         if len(blob) < 352:
             raise Fail(65, f"{path}: too short for a NIfTI-1 file")
         hdr = blob[:348]
@@ -596,10 +599,18 @@ def run(a, pool=None, futs=None):
 
     # --- distance to CSF (mm, exact Euclidean) over the brain box
     if have_csf:
-        # uint8 rather than bool input: the same result, ~15% faster with edt 3.1
-        dist_B = edt.edt(np.asfortranarray(~csf_B).view(np.uint8),
-                         anisotropy=tuple(float(s) for s in spacing),
-                         black_border=False, parallel=threads)
+        if np.all(spacing == np.round(spacing)):
+            # edt works in float32: exact here (squared distances are small integers, sqrt
+            # correctly rounded), so the bands floor(d / width) agree with a float64 EDT.
+            # uint8 rather than bool input: the same result, ~15% faster with edt 3.1.
+            dist_B = edt.edt(np.asfortranarray(~csf_B).view(np.uint8),
+                             anisotropy=tuple(float(s) for s in spacing),
+                             black_border=False, parallel=threads)
+        else:
+            # non-integer spacing: float32 rounding can move a voxel across a band boundary
+            # (e.g. 5 x 0.9 mm = 4.5 mm with band width 1.5); use the float64 EDT
+            from scipy import ndimage
+            dist_B = ndimage.distance_transform_edt(~csf_B, sampling=spacing)
     else:
         print(f"warning: {a.subject}: no CSF voxel; distances to CSF and bands are n/a",
               file=sys.stderr)
