@@ -94,7 +94,10 @@ public struct SubjectImages: Sendable {
     static func readAll(_ paths: [String], labelsAt: Set<Int>) -> [Result<ReadVolume, NIfTIError>] {
         let out = UnsafeMutableBufferPointer<Result<ReadVolume, NIfTIError>?>.allocate(capacity: paths.count)
         out.initialize(repeating: nil)
-        defer { out.deallocate() }
+        defer {
+            _ = out.deinitialize()
+            out.deallocate()
+        }
         let box = SendableBuffer(out)
         DispatchQueue.concurrentPerform(iterations: paths.count) { n in
             let result: Result<ReadVolume, NIfTIError>
