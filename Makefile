@@ -57,9 +57,11 @@ demo: build
 	@echo "== tables: $(DEMO)/out/lesions.tsv, subjects.tsv, bands.tsv (+ .json sidecars); truth: $(DEMO)/trial/truth.json"
 
 ## bench: benchmarks and peer comparisons (installs the peers into .venv)
-bench:
+bench: build
 	scripts/install-deps.sh --bench
 	scripts/bench/kernels-vs-peers
+	SKIP_BUILD=1 scripts/bench/stats-vs-peers
+	SKIP_BUILD=1 scripts/bench/batch-throughput
 
 ## install: copy the release binary to $(PREFIX)/bin
 install: build

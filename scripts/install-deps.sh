@@ -12,7 +12,7 @@ bench=0
 [ "${1:-}" = "--bench" ] && bench=1
 
 need=()
-for pkg in libnifti-dev nifti-bin libdeflate-dev zlib1g-dev; do
+for pkg in libnifti-dev nifti-bin libdeflate-dev zlib1g-dev bc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
