@@ -4,11 +4,16 @@ import VoxelKernels
 /// Lesion ids from a binary lesion image (DESIGN.md §3.1): voxels > 0, connected components
 /// with the given connectivity, components below `minVoxels` dropped, ids 1…n by first voxel.
 public enum LesionLabelling {
-    /// The labelled volume and the number of lesions.
+    /// The labelled volume and the number of lesions of a lesion image (voxels > 0).
     public static func label(_ image: Volume<Float>, connectivity: Int, minVoxels: Int) -> (volume: Volume<Int32>, count: Int) {
-        let mask = image.voxels.map { $0 > 0 ? UInt8(1) : 0 }
-        let result = ConnectedComponents.label(mask, dims: image.grid.dims,
-                                               connectivity: Connectivity(rawValue: connectivity) ?? .twentySix, minSize: minVoxels)
-        return (Volume(grid: image.grid, voxels: result.labels), result.sizes.count)
+        let result = label(image.voxels.map { $0 > 0 ? 1 : 0 }, dims: image.grid.dims, connectivity: connectivity, minVoxels: minVoxels)
+        return (Volume(grid: image.grid, voxels: result.labels), result.count)
+    }
+
+    /// Ids for a binary mask (1 lesion, 0 not) of `dims` voxels, and the number of lesions.
+    public static func label(_ mask: [UInt8], dims: SIMD3<Int>, connectivity: Int, minVoxels: Int) -> (labels: [Int32], count: Int) {
+        let result = ConnectedComponents.label(mask, dims: dims, connectivity: Connectivity(rawValue: connectivity) ?? .twentySix,
+                                               minSize: minVoxels)
+        return (result.labels, result.sizes.count)
     }
 }

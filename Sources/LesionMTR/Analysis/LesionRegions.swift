@@ -28,11 +28,11 @@ public struct LesionRegions: Sendable {
         let n = grid.voxelCount
         // 1. Lesions.
         let ids: [Int32]
-        if options.labelled {
-            ids = images.lesions
-        } else {
-            ids = LesionLabelling.label(Volume(grid: grid, voxels: images.lesions.map(Float.init)),
-                                        connectivity: options.connectivity, minVoxels: options.minVoxels).volume.voxels
+        switch images.lesions {
+        case .ids(let given):
+            ids = given
+        case .mask(let mask):
+            ids = LesionLabelling.label(mask, dims: grid.dims, connectivity: options.connectivity, minVoxels: options.minVoxels).labels
         }
         var present = [Bool](repeating: false, count: Int(ids.max() ?? 0) + 1)
         for id in ids where id > 0 { present[Int(id)] = true }
@@ -89,8 +89,8 @@ public struct LesionRegions: Sendable {
 
         // 5. Distance to CSF.
         let csf = images.csf
-        let hasCSF = csf.contains(1)
-        let toCSF = hasCSF ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
+        let toCSF = csf.contains(1)
+            ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
 
         return LesionRegions(ids: ids, lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
                              distanceToCSF: toCSF)

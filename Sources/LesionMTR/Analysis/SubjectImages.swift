@@ -15,8 +15,8 @@ public struct MapSeries: Sendable {
 /// (`docs/tables.md`: maps in order of first appearance, baseline session first).
 public struct SubjectImages: Sendable {
     public var grid: Grid
-    /// Binary input: 1 where the lesion image is > 0. Labelled input: the rounded ids (≤ 0 → 0).
-    public var lesions: [Int32]
+    /// The lesion image: a binary mask (1 where > 0) or, with `labelled`, the rounded ids (≤ 0 → 0).
+    public var lesions: LesionInput
     /// Rounded tissue labels.
     public var tissue: [Int32]
     /// 1 where CSF (the `--csf` mask > 0, else the tissue label for CSF).
@@ -50,7 +50,7 @@ public struct SubjectImages: Sendable {
             }
         }
         let lesionValues = volumes[0].floats!
-        let lesions: [Int32]
+        let lesions: LesionInput
         if options.labelled {
             var ids = [Int32](repeating: 0, count: lesionValues.count)
             for (v, x) in lesionValues.enumerated() {
@@ -63,9 +63,9 @@ public struct SubjectImages: Sendable {
                 }
                 ids[v] = r > 0 ? Int32(r) : 0
             }
-            lesions = ids
+            lesions = .ids(ids)
         } else {
-            lesions = lesionValues.map { $0 > 0 ? 1 : 0 }
+            lesions = .mask(lesionValues.map { $0 > 0 ? 1 : 0 })
         }
         let tissue = volumes[1].labels!
         let csf: [UInt8]
@@ -116,6 +116,14 @@ public struct SubjectImages: Sendable {
         }
         return out.map { $0! }
     }
+}
+
+/// A lesion image as the analysis takes it.
+public enum LesionInput: Sendable {
+    /// Binary input: 1 where the image is > 0, else 0.
+    case mask([UInt8])
+    /// Labelled input: the ids to keep (0 outside lesions).
+    case ids([Int32])
 }
 
 /// A buffer written by concurrent workers at distinct indices.
