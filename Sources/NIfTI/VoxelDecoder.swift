@@ -73,8 +73,13 @@ enum VoxelDecoder {
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> Result<[Int32], LabelFailure> {
-            let (slope, intercept) = scaling ?? (1, 0)
             var out = [Int32](repeating: 0, count: count)
+            // Unscaled 8- and 16-bit integers (the usual segmentations and masks) fit Int32 as they are.
+            if scaling == nil || scaling! == (1, 0), T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self {
+                for n in 0..<count { out[n] = Int32(T.load(raw, at: n, swapped: swapped).asDouble) }
+                return .success(out)
+            }
+            let (slope, intercept) = scaling ?? (1, 0)
             for n in 0..<count {
                 let v = (T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept).rounded()
                 guard v >= Double(Int32.min), v <= Double(Int32.max) else {
