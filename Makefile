@@ -17,9 +17,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
-## test: everything CI runs (.ci/run calls this): the Swift tests (with the Python reference),
+## test: everything CI runs (.ci/run calls this): the Python reference's own tests, the Swift
+## tests (which run the reference and compare),
 ## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
 test: deps
+	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) dist

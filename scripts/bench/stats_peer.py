@@ -29,7 +29,6 @@ import time
 
 T0 = time.perf_counter()
 
-import argparse  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -37,6 +36,14 @@ import sys  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import deflate  # noqa: E402
+
+# the command line, map plan, table columns, cell text and exit codes are shared with the
+# reference (scripts/reference/stats_common.py: standard library only at import, no numpy)
+sys.path.insert(0, os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 "..", "reference")))
+import stats_common as common  # noqa: E402
+from stats_common import (COMPONENTS, Fail, check_same_grid,  # noqa: E402
+                          map_columns, plan_maps, reach_pad, round_half_away, write_tsv)
 
 # numpy, cc3d and edt are imported in run(), after the inputs have started inflating on the
 # thread pool: importing numpy alone takes ~80 ms, time the inflation threads put to use.
@@ -46,18 +53,6 @@ PHASES = []
 
 def phase(name):
     PHASES.append((name, time.perf_counter()))
-
-
-CLASSES = ("wm", "cgm", "dgm")
-COMPONENTS = ("whole", "core", "rim", "perilesional")
-STAT_NAMES = ("n_valid", "mean", "sd", "median", "p10", "p25", "p75", "p90", "min", "max")
-NAME_RE = re.compile(r"^[A-Za-z0-9]+$")
-
-
-class Fail(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
 
 
 # ----------------------------------------------------------------------------- NIfTI
@@ -167,37 +162,6 @@ def inflate(path):
     return data
 
 
-def check_same_grid(ref, other):
-    if ref.shape != other.shape:
-        raise Fail(65, f"grid mismatch: {ref.path} has dims {ref.shape}, "
-                       f"{other.path} has dims {other.shape}")
-    diff = float(np.max(np.abs(ref.affine - other.affine)))
-    if diff > 1e-4:
-        raise Fail(65, f"grid mismatch: affines of {ref.path} and {other.path} differ by "
-                       f"{diff:g} mm (more than 1e-4)")
-
-
-# ----------------------------------------------------------------------------- formatting
-
-def fmt(x):
-    if x is None:
-        return "n/a"
-    if isinstance(x, str):
-        return x
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    x = float(x)
-    if not math.isfinite(x):
-        return "n/a"
-    return "%.9g" % x
-
-
-def write_tsv(path, header, rows):
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(header) + "\n")
-        f.writelines("\t".join(fmt(v) for v in row) + "\n" for row in rows)
-
-
 # ----------------------------------------------------------------------------- statistics
 
 _Q = (0.5, 0.1, 0.25, 0.75, 0.9)
@@ -278,11 +242,6 @@ def cells(x):
     return None if not math.isfinite(x) else float(x)
 
 
-def finite_mean(values):
-    v = [x for x in values if x is not None and math.isfinite(x)]
-    return float(np.mean(np.asarray(v, dtype=np.float64))) if v else None
-
-
 # ----------------------------------------------------------------------------- morphology
 
 def dilate6(m):
@@ -340,12 +299,6 @@ def rim_of(Lb, unit, width, spacing):
     return Lb & (d[1:-1, 1:-1, 1:-1] <= width)
 
 
-def reach_pad(width, unit, spacing):
-    if unit == "voxel":
-        return [int(math.floor(width)) + 1] * 3
-    return [int(math.ceil(width / s)) + 1 if s > 0 else 1 for s in spacing]
-
-
 def bbox(mask3):
     """(lo, hi) per axis of the True voxels of a 3-D mask, or None."""
     out = []
@@ -377,99 +330,12 @@ def union_box(a, b):
 # ----------------------------------------------------------------------------- arguments
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--lesions", required=True)
-    p.add_argument("--tissue", required=True)
-    p.add_argument("--map", action="append", default=[], dest="maps")
-    p.add_argument("--subject", required=True)
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--covariate", action="append", default=[])
-    p.add_argument("--connectivity", type=int, default=26)
-    p.add_argument("--min-voxels", type=int, default=3)
-    p.add_argument("--labelled", action="store_true")
-    p.add_argument("--unit", choices=["voxel", "mm"], default="voxel")
-    p.add_argument("--rim-width", type=float, default=1.0)
-    p.add_argument("--perilesional-width", type=float, default=2.0)
-    p.add_argument("--nawm-gap", type=float, default=2.0)
-    p.add_argument("--band-width", type=float, default=1.0)
-    p.add_argument("--tissue-labels", default="csf=1,cgm=2,wm=3,dgm=4")
-    p.add_argument("--csf")
-    p.add_argument("--baseline")
-    p.add_argument("--min-mtoff", type=float, default=0.0)
-    p.add_argument("--threads", type=int, default=0, help="inflate/EDT threads (0: one per core)")
-    p.add_argument("--timings", action="store_true", help="per-phase wall times to stderr")
-    p.add_argument("--profile", action="store_true", help="cProfile summary to stderr")
-    try:
-        a = p.parse_args(argv)
-    except SystemExit as e:
-        raise Fail(64 if e.code else 0, "usage error") from None
-    if a.connectivity not in (6, 18, 26):
-        raise Fail(64, "--connectivity must be 6, 18 or 26")
-    if not NAME_RE.match(a.subject):
-        raise Fail(64, f"bad subject label {a.subject!r}")
-    if a.band_width <= 0 or a.rim_width < 0 or a.perilesional_width < 0 or a.nawm_gap < 0:
-        raise Fail(64, "widths must be >= 0 and --band-width > 0")
-    labels = {"csf": 1, "cgm": 2, "wm": 3, "dgm": 4}
-    for part in a.tissue_labels.split(","):
-        if not part.strip():
-            continue
-        k, sep, v = part.partition("=")
-        k = k.strip()
-        if not sep or k not in labels:
-            raise Fail(64, f"bad --tissue-labels entry {part!r}")
-        try:
-            labels[k] = int(v)
-        except ValueError:
-            raise Fail(64, f"bad --tissue-labels entry {part!r}") from None
-    a.labels = labels
-    a.covs = []
-    for c in a.covariate:
-        k, sep, v = c.partition("=")
-        if not sep or not k:
-            raise Fail(64, f"bad --covariate {c!r} (want name=value)")
-        a.covs.append((k, v))
-    a.map_specs = []
-    for m in a.maps:
-        mm = re.match(r"^([A-Za-z0-9]+):([A-Za-z0-9]+)=(.+)$", m)
-        if not mm:
-            raise Fail(64, f"bad --map {m!r} (want name:session=file)")
-        a.map_specs.append((mm.group(1), mm.group(2), mm.group(3)))
-    return a
-
-
-def plan_maps(specs, baseline):
-    seen, map_order, ses_order, mt, sources = set(), [], [], {}, {}
-    for name, ses, path in specs:
-        if (name, ses) in seen:
-            raise Fail(64, f"--map {name}:{ses} given twice")
-        seen.add((name, ses))
-        if ses not in ses_order:
-            ses_order.append(ses)
-        target = "mtr" if name in ("mton", "mtoff") else name
-        if target not in map_order:
-            map_order.append(target)
-        if name in ("mton", "mtoff"):
-            mt.setdefault(ses, {})[name] = path
-        else:
-            sources[(name, ses)] = ("file", path)
-    for ses, d in mt.items():
-        if "mton" not in d or "mtoff" not in d:
-            raise Fail(64, f"session {ses}: mton and mtoff must be given together")
-        if ("mtr", ses) in sources:
-            raise Fail(64, f"session {ses}: both mtr and mton/mtoff given")
-        sources[("mtr", ses)] = ("mt", d["mton"], d["mtoff"])
-    if baseline is None:
-        baseline = ses_order[0] if ses_order else None
-    elif baseline not in ses_order:
-        raise Fail(64, f"--baseline {baseline}: no map has that session")
-    ordered = ([baseline] if baseline is not None else []) + [s for s in ses_order if s != baseline]
-    sessions = {m: [s for s in ordered if (m, s) in sources] for m in map_order}
-    return map_order, sessions, sources, baseline
-
-
-def round_half_away(x):
-    x = np.where(np.isfinite(x), x, 0.0)
-    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
+    def own_options(p):
+        p.add_argument("--threads", type=int, default=0,
+                       help="inflate/EDT threads (0: one per core)")
+        p.add_argument("--timings", action="store_true", help="per-phase wall times to stderr")
+        p.add_argument("--profile", action="store_true", help="cProfile summary to stderr")
+    return common.parse_args(argv, __doc__.split("\n")[0], own_options)
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -686,9 +552,7 @@ def run(a, pool=None, futs=None):
                 values[(m, s)] = on.vol(mtr)
     pool.shutdown(wait=True)
     phase("wait maps")
-    map_cols = [(m, s) for m in maps for s in sessions[m]]
-    delta_cols = [(m, s) for m in maps if baseline in sessions[m]
-                  for s in sessions[m] if s != baseline]
+    map_cols, delta_cols = map_columns(maps, sessions, baseline)
 
     # --- per-lesion rows: gather every (lesion, component) region's values one after
     #     another, then all statistics at once per map (segment_stats)
@@ -706,13 +570,7 @@ def run(a, pool=None, futs=None):
         tl = tissue[ii, jj, kk]
         counts = {"wm": int((tl == Lab["wm"]).sum()), "cgm": int((tl == Lab["cgm"]).sum()),
                   "dgm": int((tl == Lab["dgm"]).sum())}
-        best = max(counts.values())
-        cls = "other"
-        if best > 0:
-            for c in CLASSES:
-                if counts[c] == best:
-                    cls = c
-                    break
+        cls = common.lesion_class(counts)
         mean_idx = np.array([ii.mean(), jj.mean(), kk.mean()])
         centroid = affine[:3, :3] @ mean_idx + affine[:3, 3]
         dB = dist_B[sl(box, o)] if have_csf else None
@@ -789,26 +647,16 @@ def run(a, pool=None, futs=None):
     cov_values = [v for _, v in a.covs]
 
     # --- lesions.tsv
-    header = (["subject"] + cov_names +
-              ["lesion", "component", "tissue_class", "n_voxels", "volume_mm3",
-               "centroid_x", "centroid_y", "centroid_z", "frac_wm", "frac_cgm", "frac_dgm",
-               "dist_csf_mean_mm", "dist_csf_min_mm", "below_subject_median"])
-    for (m, s) in map_cols:
-        header += [f"{m}_{s}_{st}" for st in STAT_NAMES]
-    for (m, s) in delta_cols:
-        header += [f"delta_{m}_{s}_mean", f"delta_{m}_{s}_n"]
+    header = common.lesions_header(cov_names, map_cols, delta_cols)
     rows = []
     for n_, r in enumerate(lesions):
         for c_, comp in enumerate(COMPONENTS):
             sg = 4 * n_ + c_
-            nv = r["nvox"][c_]
-            row = ([a.subject] + cov_values +
-                   [r["id"], comp, r["cls"], nv, nv * voxvol,
-                    r["centroid"][0], r["centroid"][1], r["centroid"][2],
-                    r["counts"]["wm"] / r["n"], r["counts"]["cgm"] / r["n"],
-                    r["counts"]["dgm"] / r["n"],
-                    cells(dist_mean[sg]) if dist_mean is not None else None,
-                    cells(dist_min[sg]) if dist_min is not None else None, r["below"]])
+            row = common.lesion_row_head(
+                a.subject, cov_values, r["id"], comp, r["cls"], r["nvox"][c_], voxvol,
+                r["centroid"], r["counts"], r["n"],
+                cells(dist_mean[sg]) if dist_mean is not None else None,
+                cells(dist_min[sg]) if dist_min is not None else None, r["below"])
             for key in map_cols:
                 row += stat_cells(key, sg)
             for key in delta_cols:
@@ -819,9 +667,7 @@ def run(a, pool=None, futs=None):
     write_tsv(os.path.join(a.output, "lesions.tsv"), header, rows)
 
     # --- bands.tsv (bincount per band; lesion region from the voxel lists, NAWM from indices)
-    band_header = (["subject"] + cov_names +
-                   ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"] +
-                   [f"{m}_{s}_mean" for (m, s) in map_cols])
+    band_header = common.bands_header(cov_names, map_cols)
     band_rows = []
     slope_points = {"lesion": {}, "nawm": {}}
     bw = a.band_width
@@ -887,71 +733,27 @@ def run(a, pool=None, futs=None):
     phase("bands")
 
     # --- subjects.tsv
-    def ols_slope(points):
-        if len(points) < 2:
-            return None
-        x = np.array([p[0] for p in points])
-        y = np.array([p[1] for p in points])
-        xm, ym = x.mean(), y.mean()
-        sxx = float(np.sum((x - xm) ** 2))
-        return None if sxx == 0 else float(np.sum((x - xm) * (y - ym)) / sxx)
-
-    counts_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
-    vox_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
-    for r in lesions:
-        counts_by_class[r["cls"]] += 1
-        vox_by_class[r["cls"]] += r["n"]
-    total_vox = sum(vox_by_class.values())
-    sh = (["subject"] + cov_names +
-          ["n_lesions", "n_lesions_wm", "n_lesions_cgm", "n_lesions_dgm", "n_lesions_other",
-           "lesion_volume_mm3", "lesion_volume_wm_mm3", "lesion_volume_cgm_mm3",
-           "lesion_volume_dgm_mm3", "lesion_volume_other_mm3",
-           "mtr_subject_median", "n_submedian", "nawm_n_voxels"])
-    srow = ([a.subject] + cov_values +
-            [len(lesions), counts_by_class["wm"], counts_by_class["cgm"],
-             counts_by_class["dgm"], counts_by_class["other"],
-             total_vox * voxvol, vox_by_class["wm"] * voxvol, vox_by_class["cgm"] * voxvol,
-             vox_by_class["dgm"] * voxvol, vox_by_class["other"] * voxvol,
-             subject_median, n_submedian, int(nawm_loc.size)])
-    for key in map_cols:
-        m, s = key
-        sh += [f"nawm_{m}_{s}_{st}" for st in ("n_valid", "mean", "sd", "median")]
-        srow += big_stats4(nawm_vals[key])
-    mtr_sessions = sessions.get("mtr", [])
-    mtr_follow = [s for (m, s) in delta_cols if m == "mtr"]
     def delta_whole(s, n_):
         return cells(lesion_delta[("mtr", s)][0][4 * n_])
 
-    for s in mtr_sessions:
-        sh.append(f"lesion_mtr_{s}_mean")
-        srow.append(finite_mean([whole_mean(("mtr", s), n_) for n_ in range(len(lesions))]))
-    for s in mtr_sessions:
-        sh.append(f"submedian_mtr_{s}_mean")
-        srow.append(finite_mean([whole_mean(("mtr", s), n_) for n_, r in enumerate(lesions)
-                                 if r["below"] == 1]))
-    for s in mtr_follow:
-        sh.append(f"delta_lesion_mtr_{s}")
-        srow.append(finite_mean([delta_whole(s, n_) for n_ in range(len(lesions))]))
-    for s in mtr_follow:
-        sh.append(f"delta_submedian_mtr_{s}")
-        srow.append(finite_mean([delta_whole(s, n_) for n_, r in enumerate(lesions)
-                                 if r["below"] == 1]))
-    for key in map_cols:
-        m, s = key
-        sh += [f"slope_lesion_{m}_{s}", f"slope_nawm_{m}_{s}"]
-        srow += [ols_slope(slope_points["lesion"].get(key, [])),
-                 ols_slope(slope_points["nawm"].get(key, []))]
+    nl = range(len(lesions))
+    sh, srow = common.subjects_head(a.subject, a.covs, [r["cls"] for r in lesions],
+                                    [r["n"] for r in lesions], voxvol, subject_median,
+                                    n_submedian, int(nawm_loc.size))
+    for col_names, col_cells in (
+            common.subjects_nawm(map_cols, lambda key: big_stats4(nawm_vals[key])),
+            common.subjects_mtr(sessions, delta_cols, [r["below"] for r in lesions],
+                                lambda s: [whole_mean(("mtr", s), n_) for n_ in nl],
+                                lambda s: [delta_whole(s, n_) for n_ in nl]),
+            common.subjects_slopes(map_cols, slope_points)):
+        sh += col_names
+        srow += col_cells
     write_tsv(os.path.join(a.output, "subjects.tsv"), sh, [srow])
     phase("nawm stats + subjects")
 
 
 def main(argv=None):
-    try:
-        a = parse_args(sys.argv[1:] if argv is None else argv)
-        try:
-            os.makedirs(a.output, exist_ok=True)
-        except OSError as e:
-            raise Fail(73, f"{a.output}: cannot create output folder: {e}")
+    def run_timed(a):
         if a.profile:
             import cProfile
             import pstats
@@ -967,11 +769,8 @@ def main(argv=None):
                 last = t
             print(f"{(time.perf_counter() - T0) * 1e3:8.1f} ms  total since imports done",
                   file=sys.stderr)
-    except Fail as e:
-        if e.code:
-            print(f"error: {e}", file=sys.stderr)
-        return e.code
-    return 0
+
+    return common.main(sys.argv[1:] if argv is None else argv, parse_args, run_timed)
 
 
 if __name__ == "__main__":

@@ -40,61 +40,22 @@ Choices made where the written specification leaves room (also listed in the rep
     73 cannot create the output folder.
 """
 
-import argparse
 import math
 import os
-import re
 import sys
 
 import nibabel as nib
 import numpy as np
 from scipy import ndimage
 
-CLASSES = ("wm", "cgm", "dgm")
-COMPONENTS = ("whole", "core", "rim", "perilesional")
-STAT_NAMES = ("n_valid", "mean", "sd", "median", "p10", "p25", "p75", "p90", "min", "max")
-NAME_RE = re.compile(r"^[A-Za-z0-9]+$")
-
-
-class Fail(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-
-
-# ----------------------------------------------------------------------------- formatting
-
-def fmt(x):
-    """One table cell: None / non-finite -> n/a, ints as ints, floats with %.9g."""
-    if x is None:
-        return "n/a"
-    if isinstance(x, str):
-        return x
-    if isinstance(x, (bool, np.bool_)):
-        return str(int(x))
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    x = float(x)
-    if not math.isfinite(x):
-        return "n/a"
-    return "%.9g" % x
-
-
-def write_tsv(path, header, rows):
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(header) + "\n")
-        for row in rows:
-            assert len(row) == len(header)
-            f.write("\t".join(fmt(v) for v in row) + "\n")
+import stats_common as common
+# the command line, map plan, table columns, cell text and exit codes are shared with the
+# benchmark peer (scripts/bench/stats_peer.py); the computations below are this program's own
+from stats_common import (COMPONENTS, Fail, check_same_grid, map_columns, plan_maps, reach_pad,
+                          round_half_away, write_tsv)
 
 
 # ----------------------------------------------------------------------------- reading
-
-def round_half_away(x):
-    """Round half away from zero; NaN/Inf -> 0.  Returns int64."""
-    x = np.where(np.isfinite(x), x, 0.0)
-    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
-
 
 class Image:
     def __init__(self, path):
@@ -133,16 +94,6 @@ class Image:
             self.affine = np.diag([pixdim[0], pixdim[1], pixdim[2], 1.0])
 
 
-def check_same_grid(ref, other):
-    if ref.shape != other.shape:
-        raise Fail(65, f"grid mismatch: {ref.path} has dims {ref.shape}, "
-                       f"{other.path} has dims {other.shape}")
-    diff = float(np.max(np.abs(ref.affine - other.affine)))
-    if diff > 1e-4:
-        raise Fail(65, f"grid mismatch: affines of {ref.path} and {other.path} differ by "
-                       f"{diff:g} mm (more than 1e-4)")
-
-
 # ----------------------------------------------------------------------------- statistics
 
 def region_stats(values):
@@ -167,13 +118,6 @@ def delta_stats(follow, base):
     if n == 0:
         return [None, 0]
     return [float(np.mean(f[ok] - b[ok])), n]
-
-
-def finite_mean(values):
-    v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype=np.float64)
-    if v.size == 0:
-        return None
-    return float(np.mean(v))
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -212,113 +156,12 @@ def rim_of(L, unit, width, spacing):
     return L & (d <= width)
 
 
-def reach_pad(width, unit, spacing):
-    """Voxels of margin per axis so that everything within `width` of a box is in the box."""
-    if unit == "voxel":
-        return [int(math.floor(width)) + 1] * 3
-    return [int(math.ceil(width / s)) + 1 if s > 0 else 1 for s in spacing]
-
-
 # ----------------------------------------------------------------------------- arguments
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--lesions", required=True)
-    p.add_argument("--tissue", required=True)
-    p.add_argument("--map", action="append", default=[], dest="maps")
-    p.add_argument("--subject", required=True)
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--covariate", action="append", default=[])
-    p.add_argument("--connectivity", type=int, default=26)
-    p.add_argument("--min-voxels", type=int, default=3)
-    p.add_argument("--labelled", action="store_true")
-    p.add_argument("--unit", choices=["voxel", "mm"], default="voxel")
-    p.add_argument("--rim-width", type=float, default=1.0)
-    p.add_argument("--perilesional-width", type=float, default=2.0)
-    p.add_argument("--nawm-gap", type=float, default=2.0)
-    p.add_argument("--band-width", type=float, default=1.0)
-    p.add_argument("--tissue-labels", default="csf=1,cgm=2,wm=3,dgm=4")
-    p.add_argument("--csf")
-    p.add_argument("--baseline")
-    p.add_argument("--min-mtoff", type=float, default=0.0)
-    p.add_argument("--voxels", action="store_true")
-    try:
-        a = p.parse_args(argv)
-    except SystemExit as e:
-        raise Fail(64 if e.code else 0, "usage error") from None
-    if a.connectivity not in (6, 18, 26):
-        raise Fail(64, "--connectivity must be 6, 18 or 26")
-    if not NAME_RE.match(a.subject):
-        raise Fail(64, f"bad subject label {a.subject!r}")
-    if a.band_width <= 0 or a.rim_width < 0 or a.perilesional_width < 0 or a.nawm_gap < 0:
-        raise Fail(64, "widths must be >= 0 and --band-width > 0")
-    labels = {"csf": 1, "cgm": 2, "wm": 3, "dgm": 4}
-    for part in a.tissue_labels.split(","):
-        if not part.strip():
-            continue
-        k, sep, v = part.partition("=")
-        k = k.strip()
-        if not sep or k not in labels:
-            raise Fail(64, f"bad --tissue-labels entry {part!r}")
-        try:
-            labels[k] = int(v)
-        except ValueError:
-            raise Fail(64, f"bad --tissue-labels entry {part!r}") from None
-    a.labels = labels
-    covs = []
-    for c in a.covariate:
-        k, sep, v = c.partition("=")
-        if not sep or not k:
-            raise Fail(64, f"bad --covariate {c!r} (want name=value)")
-        covs.append((k, v))
-    a.covs = covs
-    specs = []
-    for m in a.maps:
-        mm = re.match(r"^([A-Za-z0-9]+):([A-Za-z0-9]+)=(.+)$", m)
-        if not mm:
-            raise Fail(64, f"bad --map {m!r} (want name:session=file)")
-        specs.append((mm.group(1), mm.group(2), mm.group(3)))
-    a.map_specs = specs
-    return a
-
-
-def plan_maps(specs, baseline):
-    """Map order, session order, and how each (map, session) is obtained.
-
-    Returns (maps, sessions, sources, baseline) where maps is the ordered list of map names,
-    sessions[m] the ordered sessions of map m, sources[(m, s)] either ('file', path) or
-    ('mt', mton_path, mtoff_path)."""
-    seen = set()
-    map_order, ses_order = [], []
-    mt = {}
-    sources = {}
-    for name, ses, path in specs:
-        key = (name, ses)
-        if key in seen:
-            raise Fail(64, f"--map {name}:{ses} given twice")
-        seen.add(key)
-        if ses not in ses_order:
-            ses_order.append(ses)
-        target = "mtr" if name in ("mton", "mtoff") else name
-        if target not in map_order:
-            map_order.append(target)
-        if name in ("mton", "mtoff"):
-            mt.setdefault(ses, {})[name] = path
-        else:
-            sources[(name, ses)] = ("file", path)
-    for ses, d in mt.items():
-        if "mton" not in d or "mtoff" not in d:
-            raise Fail(64, f"session {ses}: mton and mtoff must be given together")
-        if ("mtr", ses) in sources:
-            raise Fail(64, f"session {ses}: both mtr and mton/mtoff given")
-        sources[("mtr", ses)] = ("mt", d["mton"], d["mtoff"])
-    if baseline is None:
-        baseline = ses_order[0] if ses_order else None
-    elif baseline not in ses_order:
-        raise Fail(64, f"--baseline {baseline}: no map has that session")
-    ordered = ([baseline] if baseline is not None else []) + [s for s in ses_order if s != baseline]
-    sessions = {m: [s for s in ordered if (m, s) in sources] for m in map_order}
-    return map_order, sessions, sources, baseline
+    def own_options(p):
+        p.add_argument("--voxels", action="store_true")
+    return common.parse_args(argv, __doc__.split("\n")[0], own_options)
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -356,9 +199,7 @@ def run(a):
         csf_img = Image(a.csf)
         check_same_grid(lesion_img, csf_img)
 
-    map_cols = [(m, s) for m in maps for s in sessions[m]]
-    delta_cols = [(m, s) for m in maps if baseline in sessions[m]
-                  for s in sessions[m] if s != baseline]
+    map_cols, delta_cols = map_columns(maps, sessions, baseline)
 
     # --- tissue
     tissue = round_half_away(tissue_img.data)
@@ -439,13 +280,7 @@ def run(a):
         n_all = int(Lb.sum())
         counts = {"wm": int((is_wm[box] & Lb).sum()), "cgm": int((is_cgm[box] & Lb).sum()),
                   "dgm": int((is_dgm[box] & Lb).sum())}
-        best = max(counts.values())
-        cls = "other"
-        if best > 0:
-            for c in CLASSES:  # ties: WM, then CGM, then DGM
-                if counts[c] == best:
-                    cls = c
-                    break
+        cls = common.lesion_class(counts)  # ties: WM, then CGM, then DGM
         ii, jj, kk = np.nonzero(Lb)
         off = [box[0].start, box[1].start, box[2].start]
         mean_idx = np.array([ii.mean() + off[0], jj.mean() + off[1], kk.mean() + off[2]])
@@ -489,24 +324,14 @@ def run(a):
     cov_values = [v for _, v in a.covs]
 
     # --- lesions.tsv
-    header = (["subject"] + cov_names +
-              ["lesion", "component", "tissue_class", "n_voxels", "volume_mm3",
-               "centroid_x", "centroid_y", "centroid_z", "frac_wm", "frac_cgm", "frac_dgm",
-               "dist_csf_mean_mm", "dist_csf_min_mm", "below_subject_median"])
-    for (m, s) in map_cols:
-        header += [f"{m}_{s}_{st}" for st in STAT_NAMES]
-    for (m, s) in delta_cols:
-        header += [f"delta_{m}_{s}_mean", f"delta_{m}_{s}_n"]
+    header = common.lesions_header(cov_names, map_cols, delta_cols)
     rows = []
     for r in lesion_rows_data:
         for comp in COMPONENTS:
             c = r["comps"][comp]
-            row = ([a.subject] + cov_values +
-                   [r["id"], comp, r["class"], c["n_voxels"], c["volume_mm3"],
-                    r["centroid"][0], r["centroid"][1], r["centroid"][2],
-                    r["counts"]["wm"] / r["n"], r["counts"]["cgm"] / r["n"],
-                    r["counts"]["dgm"] / r["n"],
-                    c["dist_mean"], c["dist_min"], r["below"]])
+            row = common.lesion_row_head(a.subject, cov_values, r["id"], comp, r["class"],
+                                         c["n_voxels"], voxvol, r["centroid"], r["counts"],
+                                         r["n"], c["dist_mean"], c["dist_min"], r["below"])
             for key in map_cols:
                 row += c["stats"][key]
             for key in delta_cols:
@@ -516,9 +341,7 @@ def run(a):
     write_tsv(os.path.join(a.output, "lesions.tsv"), header, rows)
 
     # --- bands.tsv
-    band_header = (["subject"] + cov_names +
-                   ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"] +
-                   [f"{m}_{s}_mean" for (m, s) in map_cols])
+    band_header = common.bands_header(cov_names, map_cols)
     band_rows = []
     slope_points = {"lesion": {}, "nawm": {}}  # region -> key -> list of (x, mean)
     if have_csf:
@@ -560,61 +383,19 @@ def run(a):
     write_tsv(os.path.join(a.output, "bands.tsv"), band_header, band_rows)
 
     # --- subjects.tsv
-    def ols_slope(points):
-        if len(points) < 2:
-            return None
-        x = np.array([p[0] for p in points], dtype=np.float64)
-        y = np.array([p[1] for p in points], dtype=np.float64)
-        xm, ym = x.mean(), y.mean()
-        sxx = float(np.sum((x - xm) ** 2))
-        if sxx == 0:
-            return None
-        return float(np.sum((x - xm) * (y - ym)) / sxx)
-
-    counts_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
-    vox_by_class = {c: 0 for c in ("wm", "cgm", "dgm", "other")}
-    for r in lesion_rows_data:
-        counts_by_class[r["class"]] += 1
-        vox_by_class[r["class"]] += r["n"]
-    total_vox = sum(vox_by_class.values())
-    sh = (["subject"] + cov_names +
-          ["n_lesions", "n_lesions_wm", "n_lesions_cgm", "n_lesions_dgm", "n_lesions_other",
-           "lesion_volume_mm3", "lesion_volume_wm_mm3", "lesion_volume_cgm_mm3",
-           "lesion_volume_dgm_mm3", "lesion_volume_other_mm3",
-           "mtr_subject_median", "n_submedian", "nawm_n_voxels"])
-    srow = ([a.subject] + cov_values +
-            [len(lesion_rows_data), counts_by_class["wm"], counts_by_class["cgm"],
-             counts_by_class["dgm"], counts_by_class["other"],
-             total_vox * voxvol, vox_by_class["wm"] * voxvol, vox_by_class["cgm"] * voxvol,
-             vox_by_class["dgm"] * voxvol, vox_by_class["other"] * voxvol,
-             subject_median, n_submedian, int(nawm.sum())])
-    for key in map_cols:
-        m, s = key
-        sh += [f"nawm_{m}_{s}_{st}" for st in ("n_valid", "mean", "sd", "median")]
-        srow += region_stats(values[key][nawm])[:4]
-    mtr_sessions = sessions.get("mtr", [])
-    mtr_follow = [s for (m, s) in delta_cols if m == "mtr"]
-    for s in mtr_sessions:
-        sh.append(f"lesion_mtr_{s}_mean")
-        srow.append(finite_mean([r["comps"]["whole"]["stats"][("mtr", s)][1]
-                                 for r in lesion_rows_data]))
-    for s in mtr_sessions:
-        sh.append(f"submedian_mtr_{s}_mean")
-        srow.append(finite_mean([r["comps"]["whole"]["stats"][("mtr", s)][1]
-                                 for r in lesion_rows_data if r["below"] == 1]))
-    for s in mtr_follow:
-        sh.append(f"delta_lesion_mtr_{s}")
-        srow.append(finite_mean([r["comps"]["whole"]["delta"][("mtr", s)][0]
-                                 for r in lesion_rows_data]))
-    for s in mtr_follow:
-        sh.append(f"delta_submedian_mtr_{s}")
-        srow.append(finite_mean([r["comps"]["whole"]["delta"][("mtr", s)][0]
-                                 for r in lesion_rows_data if r["below"] == 1]))
-    for key in map_cols:
-        m, s = key
-        sh += [f"slope_lesion_{m}_{s}", f"slope_nawm_{m}_{s}"]
-        srow += [ols_slope(slope_points["lesion"].get(key, [])),
-                 ols_slope(slope_points["nawm"].get(key, []))]
+    below = [r["below"] for r in lesion_rows_data]
+    sh, srow = common.subjects_head(a.subject, a.covs, [r["class"] for r in lesion_rows_data],
+                                    [r["n"] for r in lesion_rows_data], voxvol, subject_median,
+                                    n_submedian, int(nawm.sum()))
+    for col_names, col_cells in (
+            common.subjects_nawm(map_cols, lambda key: region_stats(values[key][nawm])[:4]),
+            common.subjects_mtr(
+                sessions, delta_cols, below,
+                lambda s: [r["comps"]["whole"]["stats"][("mtr", s)][1] for r in lesion_rows_data],
+                lambda s: [r["comps"]["whole"]["delta"][("mtr", s)][0] for r in lesion_rows_data]),
+            common.subjects_slopes(map_cols, slope_points)):
+        sh += col_names
+        srow += col_cells
     write_tsv(os.path.join(a.output, "subjects.tsv"), sh, [srow])
 
     # --- voxels.tsv
@@ -640,18 +421,7 @@ def run(a):
 
 
 def main(argv=None):
-    try:
-        a = parse_args(sys.argv[1:] if argv is None else argv)
-        try:
-            os.makedirs(a.output, exist_ok=True)
-        except OSError as e:
-            raise Fail(73, f"{a.output}: cannot create output folder: {e}")
-        run(a)
-    except Fail as e:
-        if e.code:
-            print(f"error: {e}", file=sys.stderr)
-        return e.code
-    return 0
+    return common.main(sys.argv[1:] if argv is None else argv, parse_args, run)
 
 
 if __name__ == "__main__":
