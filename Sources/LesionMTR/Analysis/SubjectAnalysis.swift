@@ -24,7 +24,7 @@ public enum SubjectAnalysis {
                            threads: Int = defaultThreadCount) throws(AnalysisError) -> SubjectResult {
         let images = try SubjectImages.load(inputs, options: options)
         let regions = LesionRegions.compute(images, options: options, threads: threads)
-        var builder = TableBuilder(inputs: inputs, options: options, images: images, regions: regions, threads: threads)
+        let builder = TableBuilder(inputs: inputs, options: options, images: images, regions: regions, threads: threads)
         var warnings: [String] = []
         if regions.distanceToCSF == nil {
             warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")
