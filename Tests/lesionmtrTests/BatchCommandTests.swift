@@ -42,6 +42,19 @@ import Testing
         #expect(subjects == ["sim001", "sim002", "sim003", "sim004", "sim005", "sim006"])
     }
 
+    @Test("--bids reads the simulated BIDS folder (covariates from participants.tsv): the manifest's tables")
+    func bids() throws {
+        let folder = try Self.trial.get()
+        let fromManifest = makeTemporaryDirectory("from-manifest").path, fromBIDS = makeTemporaryDirectory("from-bids").path
+        try runProcess(lesionmtrBinary, ["batch", folder + "/manifest.tsv", "-o", fromManifest, "--quiet", "--participant-label", "sim002", "sim005"])
+        try runProcess(lesionmtrBinary, ["batch", "--bids", folder, "-o", fromBIDS, "--quiet", "--participant-label", "sim002", "sim005"])
+        let tables = try Self.read(fromBIDS)
+        #expect(tables == (try Self.read(fromManifest)))
+        let subjects = tables["subjects.tsv"]!.split(separator: "\n").dropFirst().map { $0.split(separator: "\t")[0] }
+        #expect(subjects == ["sim002", "sim005"])
+        #expect(tables["subjects.tsv"]!.hasPrefix("subject\tarm\tage\tsex\tedss\tsite\t"))
+    }
+
     @Test("killed with SIGKILL mid-batch, then --resume: no half-written subject, and the same tables")
     func killAndResume() throws {
         let manifest = try Self.trial.get() + "/manifest.tsv"
