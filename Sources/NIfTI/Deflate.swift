@@ -20,35 +20,40 @@ enum Deflate {
     static func gunzipPrefix(_ input: UnsafeRawBufferPointer, count: Int) -> Result<[UInt8], Failure> {
         guard let d = libdeflate_alloc_decompressor() else { return .failure(.corrupt) }
         defer { libdeflate_free_decompressor(d) }
-        var out = [UInt8](repeating: 0, count: count)
-        var inPos = 0, outPos = 0
-        while outPos < count {
-            guard inPos < input.count else { return .failure(.short(produced: outPos)) }
-            var usedIn = 0, madeOut = 0
-            let status = out.withUnsafeMutableBytes { o in
-                libdeflate_gzip_decompress_ex(
+        var failure: Failure?
+        // Uninitialised output (no zero-fill): every byte is written by the inflater before the
+        // array counts it as initialised, and a failed inflate discards the array.
+        let out = [UInt8](unsafeUninitializedCapacity: count) { o, initialized in
+            var inPos = 0, outPos = 0
+            while outPos < count {
+                guard inPos < input.count else { failure = .short(produced: outPos); break }
+                var usedIn = 0, madeOut = 0
+                let status = libdeflate_gzip_decompress_ex(
                     d, input.baseAddress! + inPos, input.count - inPos,
                     o.baseAddress! + outPos, count - outPos, &usedIn, &madeOut)
-            }
-            switch status {
-            case LIBDEFLATE_SUCCESS:
-                inPos += usedIn
-                outPos += madeOut
-                if usedIn == 0 { return .failure(.corrupt) }
-            case LIBDEFLATE_INSUFFICIENT_SPACE:
-                // This member inflates past what the image needs: inflate it into a larger
-                // scratch buffer and keep the prefix.
-                guard let member = inflateOneMember(d, input, from: inPos, atLeast: count - outPos) else {
-                    return .failure(.corrupt)
+                if status == LIBDEFLATE_SUCCESS {
+                    inPos += usedIn
+                    outPos += madeOut
+                    if usedIn == 0 { failure = .corrupt; break }
+                } else if status == LIBDEFLATE_INSUFFICIENT_SPACE {
+                    // This member inflates past what the image needs: inflate it into a larger
+                    // scratch buffer and keep the prefix.
+                    guard let member = inflateOneMember(d, input, from: inPos, atLeast: count - outPos) else {
+                        failure = .corrupt
+                        break
+                    }
+                    member.withUnsafeBytes { m in
+                        UnsafeMutableRawPointer(o.baseAddress! + outPos).copyMemory(from: m.baseAddress!, byteCount: count - outPos)
+                    }
+                    outPos = count
+                } else {
+                    failure = .corrupt
+                    break
                 }
-                out.withUnsafeMutableBytes { o in
-                    o.baseAddress!.advanced(by: outPos).copyMemory(from: member, byteCount: count - outPos)
-                }
-                outPos = count
-            default:
-                return .failure(.corrupt)
             }
+            initialized = failure == nil ? count : 0
         }
+        if let failure { return .failure(failure) }
         return .success(out)
     }
 
