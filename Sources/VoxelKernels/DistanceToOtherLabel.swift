@@ -50,26 +50,10 @@ public enum DistanceToOtherLabel {
                             let box = objects.boxes[n].expanded(by: 1, within: dims)
                             let bd = box.dims
                             var mask = [UInt8](repeating: 0, count: box.voxelCount)
-                            var o = 0
-                            for z in box.lower.z ..< box.upper.z {
-                                for y in box.lower.y ..< box.upper.y {
-                                    let row = dims.x * (y + dims.y * z)
-                                    for x in box.lower.x ..< box.upper.x {
-                                        mask[o] = lv[row + x] == label ? 0 : 1
-                                        o += 1
-                                    }
-                                }
-                            }
+                            box.forEachVoxel(inGrid: dims) { v, o in mask[o] = lv[v] == label ? 0 : 1 }
                             let d = transform.value(mask, VoxelBox(dims: bd))
-                            o = 0
-                            for z in box.lower.z ..< box.upper.z {
-                                for y in box.lower.y ..< box.upper.y {
-                                    let row = dims.x * (y + dims.y * z)
-                                    for x in box.lower.x ..< box.upper.x {
-                                        if lv[row + x] == label { out[row + x] = d[o] }
-                                        o += 1
-                                    }
-                                }
+                            box.forEachVoxel(inGrid: dims) { v, o in
+                                if lv[v] == label { out[v] = d[o] }
                             }
                         }
                     }

@@ -50,29 +50,12 @@ public enum LabelReach {
             for (label, tight) in zip(objects.labels, objects.boxes) where label > 0 {
                 let box = VoxelBox(lower: pointwiseMax(tight.lower &- margin, .zero), upper: pointwiseMin(tight.upper &+ margin, dims))
                 var mask = [UInt8](repeating: 0, count: box.voxelCount)
-                var o = 0
-                for z in box.lower.z..<box.upper.z {
-                    for y in box.lower.y..<box.upper.y {
-                        let row = dims.x * (y + dims.y * z)
-                        for x in box.lower.x..<box.upper.x {
-                            mask[o] = lv[row + x] == label ? 1 : 0
-                            o += 1
-                        }
-                    }
-                }
+                box.forEachVoxel(inGrid: dims) { v, o in mask[o] = lv[v] == label ? 1 : 0 }
                 let d = transform(mask, box.dims)
-                o = 0
-                for z in box.lower.z..<box.upper.z {
-                    for y in box.lower.y..<box.upper.y {
-                        let row = dims.x * (y + dims.y * z)
-                        for x in box.lower.x..<box.upper.x {
-                            let v = row + x
-                            if lv[v] <= 0, within(d[o]), d[o] < distance[v] {
-                                distance[v] = d[o]
-                                nearest[v] = label
-                            }
-                            o += 1
-                        }
+                box.forEachVoxel(inGrid: dims) { v, o in
+                    if lv[v] <= 0, within(d[o]), d[o] < distance[v] {
+                        distance[v] = d[o]
+                        nearest[v] = label
                     }
                 }
             }

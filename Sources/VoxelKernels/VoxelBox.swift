@@ -39,4 +39,20 @@ public struct VoxelBox: Equatable, Hashable, Sendable {
 
     /// Whether `self` lies inside a grid of `dims` voxels.
     public func fits(in dims: SIMD3<Int>) -> Bool { all(lower .>= .zero) && all(upper .<= dims) }
+
+    /// Calls `body(gridIndex, boxIndex)` for every voxel of the box, in storage order (i fastest):
+    /// its index in a grid of `gridDims` voxels, and its index in the box's own storage order.
+    @inlinable
+    public func forEachVoxel(inGrid gridDims: SIMD3<Int>, _ body: (_ gridIndex: Int, _ boxIndex: Int) -> Void) {
+        var o = 0
+        for z in lower.z ..< upper.z {
+            for y in lower.y ..< upper.y {
+                let row = gridDims.x * (y + gridDims.y * z)
+                for x in lower.x ..< upper.x {
+                    body(row + x, o)
+                    o += 1
+                }
+            }
+        }
+    }
 }

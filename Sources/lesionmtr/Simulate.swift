@@ -84,7 +84,7 @@ struct Simulate: ParsableCommand {
         guard subjects >= 1 else { throw ValidationError("--subjects must be at least 1") }
         guard sessionList.count >= 2 else { throw ValidationError("--sessions needs a baseline and at least one follow-up, e.g. base,m6") }
         guard Set(sessionList).count == sessionList.count,
-              sessionList.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) else {
+              sessionList.allSatisfy(isLabel) else {
             throw ValidationError("--sessions: labels must be distinct and alphanumeric ([A-Za-z0-9]+)")
         }
         guard threadCount >= 1 else { throw ValidationError("--threads must be at least 1") }

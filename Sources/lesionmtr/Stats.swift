@@ -51,12 +51,8 @@ struct Stats: ParsableCommand {
         for m in maps where MapSpec(parsing: m) == nil {
             throw ValidationError("--map '\(m)' is not name:session=file with [A-Za-z0-9]+ labels")
         }
-        for c in covariates {
-            guard let eq = c.firstIndex(of: "="), !c[..<eq].isEmpty,
-                  c[..<eq].allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }),
-                  !c.contains("\t"), !c.contains("\n") else {
-                throw ValidationError("--covariate '\(c)' is not name=value (name: letters, digits, _; no tabs)")
-            }
+        for c in covariates where Covariate(parsing: c) == nil {
+            throw ValidationError("--covariate '\(c)' is not name=value (name: letters, digits, _; no tabs)")
         }
         guard threadCount >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -65,10 +61,7 @@ struct Stats: ParsableCommand {
         let inputs = SubjectInputs(
             subject: subject, lesions: lesions, tissue: tissue, csf: csf,
             maps: maps.compactMap(MapSpec.init(parsing:)),
-            covariates: covariates.map { c in
-                let eq = c.firstIndex(of: "=")!
-                return Covariate(name: String(c[..<eq]), value: String(c[c.index(after: eq)...]))
-            })
+            covariates: covariates.compactMap(Covariate.init(parsing:)))
         do {
             let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: extras.voxels, threads: threadCount)
             for w in result.warnings { printError("warning: \(w)") }

@@ -2,30 +2,6 @@ import NIfTI
 import Testing
 @testable import VoxelKernels
 
-/// Blobs of a few ids on a background (ids may touch).
-private func randomLabels(_ dims: SIMD3<Int>, spacing: SIMD3<Double> = .one, density: Double, ids: Int32, using rng: inout SeededGenerator) -> Volume<Int32> {
-    let n = dims.x * dims.y * dims.z
-    return Volume(grid: makeGrid(dims, spacing: spacing), voxels: (0 ..< n).map { _ in
-        Double.random(in: 0 ..< 1, using: &rng) < density ? Int32.random(in: 1 ... ids, using: &rng) : 0
-    })
-}
-
-/// Brute force: the least distance to any labelled voxel and the lowest id at that distance.
-private func bruteReach(_ labels: Volume<Int32>, distance: (SIMD3<Int>) -> Double) -> [(id: Int32, d: Double)] {
-    let dims = labels.grid.dims
-    let sources = coordinates(dims).filter { labels.voxels[index($0, dims)] > 0 }
-    return coordinates(dims).map { p in
-        let own = labels.voxels[index(p, dims)]
-        if own > 0 { return (own, 0) }
-        var best = Double.infinity, id = Int32(0)
-        for s in sources {
-            let d = distance(p &- s), l = labels.voxels[index(s, dims)]
-            if d < best || (d == best && l < id) { best = d; id = l }
-        }
-        return (id, best)
-    }
-}
-
 @Test("label reach in steps: nearest id (ties lowest) and exact steps within reach, reach + 1 beyond")
 func labelReachStepsMatchesBruteForce() {
     for seed in seeds {
@@ -34,7 +10,7 @@ func labelReachStepsMatchesBruteForce() {
         let labels = randomLabels(dims, density: 0.04, ids: 5, using: &rng)
         let reach = Int(seed % 4) + 1
         let got = LabelReach.steps(labels, reach: reach)
-        for (v, e) in bruteReach(labels, distance: { Double(cityBlock($0)) }).enumerated() {
+        for (v, e) in bruteNearestLabel(labels, distance: { Double(cityBlock($0)) }).enumerated() {
             if e.d <= Double(reach) {
                 #expect(got.nearest[v] == e.id && got.distance[v] == Int32(e.d), "seed \(seed) voxel \(v)")
             } else {
@@ -53,7 +29,7 @@ func labelReachMillimetresMatchesBruteForce() {
         let labels = randomLabels(dims, spacing: spacing, density: 0.04, ids: 5, using: &rng)
         let reach = Double.random(in: 0.5 ... 5, using: &rng)
         let got = LabelReach.squaredMillimetres(labels, reach: reach)
-        for (v, e) in bruteReach(labels, distance: { squaredLength($0, spacing) }).enumerated() {
+        for (v, e) in bruteNearestLabel(labels, distance: { squaredLength($0, spacing) }).enumerated() {
             if e.d <= reach * reach * (1 + 1e-12) {
                 #expect(got.nearest[v] == e.id, "seed \(seed) voxel \(v)")
                 #expect(abs(got.distance[v] - e.d) <= 1e-9 * max(1, e.d), "seed \(seed) voxel \(v)")

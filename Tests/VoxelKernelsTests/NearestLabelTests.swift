@@ -2,29 +2,11 @@ import NIfTI
 import Testing
 @testable import VoxelKernels
 
-/// A random label volume: blobs of a few ids on a background, with ids possibly sharing
-/// boundaries.
-private func randomLabels(_ dims: SIMD3<Int>, spacing: SIMD3<Double> = .one, density: Double, ids: Int32, using rng: inout SeededGenerator) -> Volume<Int32> {
-    let n = dims.x * dims.y * dims.z
-    return Volume(grid: makeGrid(dims, spacing: spacing), voxels: (0 ..< n).map { _ in
-        Double.random(in: 0 ..< 1, using: &rng) < density ? Int32.random(in: 1 ... ids, using: &rng) : 0
-    })
-}
-
 /// Brute force: for each unlabelled allowed voxel, the lowest id among labelled voxels at the
 /// least distance, if that distance is within reach.
 private func bruteNearest(_ labels: Volume<Int32>, allowed: (Int) -> Bool, distance: (SIMD3<Int>) -> Double, reach: Double, tie: Double) -> [Int32] {
-    let dims = labels.grid.dims
-    let sources = coordinates(dims).filter { labels.voxels[index($0, dims)] > 0 }
-    return coordinates(dims).map { p in
-        let i = index(p, dims)
-        guard labels.voxels[i] == 0, allowed(i) else { return 0 }
-        var best = Double.infinity, id = Int32(0)
-        for s in sources {
-            let d = distance(p &- s), l = labels.voxels[index(s, dims)]
-            if d < best - tie { best = d; id = l } else if abs(d - best) <= tie && l < id { id = l }
-        }
-        return best <= reach + tie ? id : 0
+    bruteNearestLabel(labels, distance: distance, tie: tie).enumerated().map { v, nearest in
+        labels.voxels[v] == 0 && allowed(v) && nearest.d <= reach + tie ? nearest.id : 0
     }
 }
 

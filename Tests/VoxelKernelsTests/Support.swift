@@ -71,3 +71,29 @@ func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
 
 /// Every seed used by a randomized test, listed so failures name the seed.
 let seeds: [UInt64] = Array(1 ... 40)
+
+/// A random label volume: blobs of ids 1…`ids` on a background (ids may touch).
+func randomLabels(_ dims: SIMD3<Int>, spacing: SIMD3<Double> = .one, density: Double, ids: Int32, using rng: inout SeededGenerator) -> Volume<Int32> {
+    let n = dims.x * dims.y * dims.z
+    return Volume(grid: makeGrid(dims, spacing: spacing), voxels: (0 ..< n).map { _ in
+        Double.random(in: 0 ..< 1, using: &rng) < density ? Int32.random(in: 1 ... ids, using: &rng) : 0
+    })
+}
+
+/// Brute force over every labelled voxel: for each voxel its own label at distance 0, or the
+/// least distance to a labelled voxel and the lowest id at that distance (distances within `tie`
+/// count as equal).
+func bruteNearestLabel(_ labels: Volume<Int32>, distance: (SIMD3<Int>) -> Double, tie: Double = 0) -> [(id: Int32, d: Double)] {
+    let dims = labels.grid.dims
+    let sources = coordinates(dims).filter { labels.voxels[index($0, dims)] > 0 }
+    return coordinates(dims).map { p in
+        let own = labels.voxels[index(p, dims)]
+        if own > 0 { return (own, 0) }
+        var best = Double.infinity, id = Int32(0)
+        for s in sources {
+            let d = distance(p &- s), l = labels.voxels[index(s, dims)]
+            if d < best - tie { best = d; id = l } else if abs(d - best) <= tie && l < id { id = l }
+        }
+        return (id, best)
+    }
+}

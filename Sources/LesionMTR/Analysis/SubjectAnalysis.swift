@@ -53,6 +53,8 @@ struct TableBuilder {
     let covariateCells: [String]
     /// Band sums, computed once for bands.tsv and the slopes of subjects.tsv.
     var bands = BandSums(seriesCount: 0, bandCount: 0)
+    /// The submedian split, computed once for lesions.tsv and subjects.tsv.
+    var submedian: (median: Double?, below: [Int: Bool])?
     let threads: Int
 
     static let componentNames = ["whole", "core", "rim", "perilesional"]
@@ -91,6 +93,7 @@ struct TableBuilder {
             deltaParts.append(dp)
         }
         bands = bandSums()
+        submedian = submedianSplit()
     }
 
     // MARK: - lesions.tsv
@@ -106,7 +109,7 @@ struct TableBuilder {
             for d in deltaWhole[m] { columns += ["delta_\(map.name)_\(d.session)_mean", "delta_\(map.name)_\(d.session)_n"] }
         }
         var table = Table(columns: columns)
-        let below = belowMedian()
+        let below = submedian?.below
         let affine = images.grid.affine
         let voxelVolume = images.grid.voxelVolume
         for id in regions.lesionIDs.map(Int.init) {
@@ -161,33 +164,22 @@ struct TableBuilder {
         images.maps.firstIndex { $0.name == "mtr" && $0.sessions.first == images.baseline }
     }
 
-    /// Whole-lesion baseline MTR means by id (nil entries when not finite).
-    private func baselineMTRMeans() -> [Int: Double]? {
+    /// The submedian split (DESIGN.md §3.7): the median over lesions of the finite whole-lesion
+    /// baseline MTR means (numpy's median; nil without any), and `below_subject_median` per id
+    /// (a lesion without a finite mean is 0); nil with no MTR map at baseline.
+    private func submedianSplit() -> (median: Double?, below: [Int: Bool])? {
         guard let m = mtrIndex else { return nil }
         var means: [Int: Double] = [:]
         for id in regions.lesionIDs.map(Int.init) {
             if let mean = whole[m][0][id - 1].mean, mean.isFinite { means[id] = mean }
         }
-        return means
-    }
-
-    /// The subject median of whole-lesion baseline MTR means (numpy's median), nil without any.
-    private func subjectMedian() -> Double? {
-        guard let means = baselineMTRMeans(), !means.isEmpty else { return nil }
-        let sorted = means.values.sorted()
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-
-    /// `below_subject_median` per id (DESIGN.md §3.7); nil with no MTR map.
-    private func belowMedian() -> [Int: Bool]? {
-        guard let means = baselineMTRMeans() else { return nil }
-        let median = subjectMedian()
-        var out: [Int: Bool] = [:]
+        let sorted = means.values.sorted(), n = sorted.count
+        let median = n == 0 ? nil : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        var below: [Int: Bool] = [:]
         for id in regions.lesionIDs.map(Int.init) {
-            if let mean = means[id], let median { out[id] = mean < median } else { out[id] = false }
+            if let mean = means[id], let median { below[id] = mean < median } else { below[id] = false }
         }
-        return out
+        return (median, below)
     }
 
     // MARK: - subjects.tsv
@@ -210,8 +202,8 @@ struct TableBuilder {
         row += classes.map { Cell.count(counts[$0] ?? 0) }
         row.append(Cell.number(volumes.values.reduce(0, +)))
         row += classes.map { Cell.number(volumes[$0] ?? 0) }
-        let below = belowMedian()
-        row.append(Cell.number(subjectMedian()))
+        let below = submedian?.below
+        row.append(Cell.number(submedian?.median))
         row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
         row.append(Cell.count(regions.nawm.reduce(0) { $0 + Int($1) }))
 

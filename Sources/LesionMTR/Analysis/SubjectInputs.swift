@@ -32,4 +32,13 @@ public struct Covariate: Sendable, Equatable, Codable {
         self.name = name
         self.value = value
     }
+
+    /// Parses `name=value`: the name of letters, digits and `_`; no tab or line break anywhere
+    /// (they would break the TSV). Nil if malformed.
+    public init?(parsing text: String) {
+        guard let eq = text.firstIndex(of: "="), !text.contains("\t"), !text.contains("\n") else { return nil }
+        let name = String(text[..<eq])
+        guard !name.isEmpty, name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else { return nil }
+        self.init(name: name, value: String(text[text.index(after: eq)...]))
+    }
 }

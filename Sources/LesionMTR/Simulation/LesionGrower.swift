@@ -72,8 +72,11 @@ struct LesionGrower {
     }
 
     /// The 6-connected neighbours of storage index `v` inside the grid.
-    func neighbours(_ v: Int) -> [Int] {
-        let c = coordinates(v)
+    func neighbours(_ v: Int) -> [Int] { Self.neighbours(v, dims: dims) }
+
+    /// The 6-connected neighbours of storage index `v` inside a grid of `dims` voxels.
+    static func neighbours(_ v: Int, dims: SIMD3<Int>) -> [Int] {
+        let c = SIMD3(v % dims.x, (v / dims.x) % dims.y, v / (dims.x * dims.y))
         var out: [Int] = []
         out.reserveCapacity(6)
         let sx = 1, sy = dims.x, sz = dims.x * dims.y

@@ -157,13 +157,13 @@ struct SubjectSimulator {
     }
 
     /// Rim (a 6-neighbour outside the lesion, or the grid edge), core (the rest) and perilesional
-    /// shell (non-lesion brain voxels that are not CSF within 2 city-block steps).
+    /// shell (non-lesion brain voxels that are not CSF within 2 city-block steps). Computed here,
+    /// independently of `LesionRegions`, so that truth.json checks the analysis, not repeats it.
     private func splitComponents(_ lesion: inout Lesion, mask: [UInt8]) {
         let dims = anatomy.grid.dims
         let members = Set(lesion.voxels)
-        let grower = LesionGrower(dims: dims, tissue: anatomy.tissue)
         for v in lesion.voxels {
-            let ns = grower.neighbours(v)
+            let ns = LesionGrower.neighbours(v, dims: dims)
             let onEdge = ns.count < 6
             if onEdge || ns.contains(where: { !members.contains($0) }) { lesion.rim.append(v) } else { lesion.core.append(v) }
         }
@@ -173,7 +173,7 @@ struct SubjectSimulator {
         for _ in 0..<2 {
             var next: [Int] = []
             for v in layer {
-                for n in grower.neighbours(v) where !seen.contains(n) {
+                for n in LesionGrower.neighbours(v, dims: dims) where !seen.contains(n) {
                     seen.insert(n)
                     next.append(n)
                     let t = anatomy.tissue[n]
