@@ -63,14 +63,8 @@ public enum EuclideanDistance {
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, box: VoxelBox? = nil,
         outsideIsFeature: Bool = false, threads: Int = defaultThreadCount
     ) -> [Float] {
-        precondition(mask.count == dims.x * dims.y * dims.z, "mask size \(mask.count) ≠ dims \(dims)")
-        let box = box ?? VoxelBox(dims: dims)
-        precondition(box.fits(in: dims), "box \(box) outside grid \(dims)")
-        return mask.withUnsafeBufferPointer {
-            edtKernel(
-                $0.baseAddress, gridDims: dims, box: box, spacing: spacing,
-                outsideIsFeature: outsideIsFeature, squared: false, threads: threads, as: Float.self)
-        }
+        checked(mask, dims: dims, spacing: spacing, box: box, outsideIsFeature: outsideIsFeature, squared: false,
+                threads: threads, as: Float.self)
     }
 
     /// The transform on a raw mask of `dims` voxels (storage order, > 0 is feature) with
@@ -79,13 +73,21 @@ public enum EuclideanDistance {
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, box: VoxelBox? = nil,
         outsideIsFeature: Bool = false, squared: Bool = false, threads: Int = defaultThreadCount
     ) -> [Double] {
+        checked(mask, dims: dims, spacing: spacing, box: box, outsideIsFeature: outsideIsFeature, squared: squared,
+                threads: threads, as: Double.self)
+    }
+
+    /// The kernel on a raw mask after checking its size and box, with results stored as `S`.
+    private static func checked<S: DistanceStorage>(
+        _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, box: VoxelBox?, outsideIsFeature: Bool,
+        squared: Bool, threads: Int, as: S.Type
+    ) -> [S] {
         precondition(mask.count == dims.x * dims.y * dims.z, "mask size \(mask.count) ≠ dims \(dims)")
         let box = box ?? VoxelBox(dims: dims)
         precondition(box.fits(in: dims), "box \(box) outside grid \(dims)")
         return mask.withUnsafeBufferPointer {
-            edtKernel(
-                $0.baseAddress, gridDims: dims, box: box, spacing: spacing,
-                outsideIsFeature: outsideIsFeature, squared: squared, threads: threads)
+            edtKernel($0.baseAddress, gridDims: dims, box: box, spacing: spacing,
+                      outsideIsFeature: outsideIsFeature, squared: squared, threads: threads, as: S.self)
         }
     }
 }
