@@ -24,6 +24,7 @@ enum Deflate {
         // Uninitialised output (no zero-fill): every byte is written by the inflater before the
         // array counts it as initialised, and a failed inflate discards the array.
         let out = [UInt8](unsafeUninitializedCapacity: count) { o, initialized in
+            adviseHugePages(UnsafeMutableRawPointer(o.baseAddress!), bytes: count)
             var inPos = 0, outPos = 0
             while outPos < count {
                 guard inPos < input.count else { failure = .short(produced: outPos); break }

@@ -17,16 +17,24 @@ enum FileBytes {
         guard fstat(fd, &st) == 0 else { throw NIfTIError(.unreadable, path: path, reason: String(cString: strerror(errno))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw NIfTIError(.unreadable, path: path, reason: "not a regular file") }
         let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + done, size - done) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                throw NIfTIError(.unreadable, path: path, reason: n == 0 ? "file shrank while being read" : "read failed: \(String(cString: strerror(errno)))")
+        // Uninitialised (no zero-fill): counted as initialised only once every byte is read.
+        var failure: NIfTIError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            adviseHugePages(UnsafeMutableRawPointer(base), bytes: size)
+            var done = 0
+            while done < size {
+                let n = Foundation.read(fd, base + done, size - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else {
+                    failure = NIfTIError(.unreadable, path: path, reason: n == 0 ? "file shrank while being read" : "read failed: \(String(cString: strerror(errno)))")
+                    break
+                }
+                done += n
             }
-            done += n
+            initialized = failure == nil ? size : 0
         }
+        if let failure { throw failure }
         return bytes
     }
 

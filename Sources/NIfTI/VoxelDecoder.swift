@@ -53,7 +53,7 @@ enum VoxelDecoder {
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> [Float] {
-            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            [Float](hugePageBacked: count) { out in
                 if let (slope, intercept) = scaling {
                     for n in 0..<count {
                         out[n] = Float(T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept)
@@ -63,7 +63,6 @@ enum VoxelDecoder {
                 } else {
                     for n in 0..<count { out[n] = T.load(raw, at: n, swapped: swapped).asFloat }
                 }
-                initialized = count
             }
         }
     }
@@ -73,7 +72,7 @@ enum VoxelDecoder {
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> Result<[Int32], LabelFailure> {
-            var out = [Int32](repeating: 0, count: count)
+            var out = [Int32](hugePageBacked: count, repeating: 0)
             // Unscaled 8- and 16-bit integers (the usual segmentations and masks) fit Int32 as they are.
             if scaling == nil || scaling! == (1, 0), T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self {
                 for n in 0..<count { out[n] = Int32(T.load(raw, at: n, swapped: swapped).asDouble) }

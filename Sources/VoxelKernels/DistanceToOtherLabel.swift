@@ -31,11 +31,11 @@ public enum DistanceToOtherLabel {
         }
     }
 
-    private static func run<D: Sendable>(
+    private static func run<D: Sendable & BitwiseCopyable>(
         _ labels: Volume<Int32>, threads: Int, zero: D, transform: ([UInt8], VoxelBox) -> [D]
     ) -> [D] {
         let dims = labels.grid.dims
-        var result = [D](repeating: zero, count: labels.voxels.count)
+        var result = [D](hugePageBacked: labels.voxels.count, repeating: zero)
         labels.voxels.withUnsafeBufferPointer { lv in
             let objects = LabelBoxes(lv, dims: dims)
             let src = UnsafeSendable(lv.baseAddress!)

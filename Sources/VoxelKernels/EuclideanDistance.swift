@@ -69,35 +69,79 @@ public enum EuclideanDistance {
 
     /// The transform on a raw mask of `dims` voxels (storage order, > 0 is feature) with
     /// `spacing` in mm; squared (mm²) or plain (mm) distances over `box`, in Double throughout.
+    ///
+    /// - Parameter wanted: when given (same size as `mask`), the voxels whose distances are
+    ///   needed (> 0): their values are identical to those of the full transform; any other
+    ///   voxel holds its true value or NaN. Lines of the last two passes without a wanted voxel
+    ///   are skipped, so a mask covering part of the image costs that much less.
     public static func transform(
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, box: VoxelBox? = nil,
-        outsideIsFeature: Bool = false, squared: Bool = false, threads: Int = defaultThreadCount
+        outsideIsFeature: Bool = false, squared: Bool = false, wanted: [UInt8]? = nil,
+        threads: Int = defaultThreadCount
     ) -> [Double] {
-        checked(mask, dims: dims, spacing: spacing, box: box, outsideIsFeature: outsideIsFeature, squared: squared,
-                threads: threads, as: Double.self)
+        if let wanted {
+            precondition(wanted.count == mask.count, "wanted size \(wanted.count) ≠ mask size \(mask.count)")
+        }
+        return checked(mask, dims: dims, spacing: spacing, box: box, outsideIsFeature: outsideIsFeature, squared: squared,
+                       wanted: wanted, threads: threads, as: Double.self)
     }
 
     /// The kernel on a raw mask after checking its size and box, with results stored as `S`.
     private static func checked<S: DistanceStorage>(
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, box: VoxelBox?, outsideIsFeature: Bool,
-        squared: Bool, threads: Int, as: S.Type
+        squared: Bool, wanted: [UInt8]? = nil, threads: Int, as: S.Type
     ) -> [S] {
         precondition(mask.count == dims.x * dims.y * dims.z, "mask size \(mask.count) ≠ dims \(dims)")
         let box = box ?? VoxelBox(dims: dims)
         precondition(box.fits(in: dims), "box \(box) outside grid \(dims)")
+        let lines = wanted.map { WantedLines($0, gridDims: dims, box: box) }
         return mask.withUnsafeBufferPointer {
             edtKernel($0.baseAddress, gridDims: dims, box: box, spacing: spacing,
-                      outsideIsFeature: outsideIsFeature, squared: squared, threads: threads, as: S.self)
+                      outsideIsFeature: outsideIsFeature, squared: squared, wanted: lines, threads: threads, as: S.self)
         }
+    }
+}
+
+/// Which lines of the last two passes hold a wanted voxel, in box coordinates: a k-line (i, j)
+/// when its column holds one, a j-line at i when some column (i, ·) does. Read-only once built.
+final class WantedLines: @unchecked Sendable {
+    /// Per column (i + nx·j): holds a wanted voxel.
+    let columns: UnsafeMutablePointer<Bool>
+    /// Per i: some column (i, ·) holds a wanted voxel.
+    let iLines: UnsafeMutablePointer<Bool>
+
+    init(_ wanted: [UInt8], gridDims: SIMD3<Int>, box: VoxelBox) {
+        let d = box.dims, lo = box.lower
+        columns = .allocate(capacity: max(d.x * d.y, 1))
+        columns.initialize(repeating: false, count: d.x * d.y)
+        iLines = .allocate(capacity: max(d.x, 1))
+        iLines.initialize(repeating: false, count: d.x)
+        wanted.withUnsafeBufferPointer { w in
+            for z in 0 ..< d.z {
+                for y in 0 ..< d.y {
+                    let row = lo.x + gridDims.x * (lo.y + y + gridDims.y * (lo.z + z))
+                    for x in 0 ..< d.x where w[row + x] > 0 {
+                        columns[x + d.x * y] = true
+                        iLines[x] = true
+                    }
+                }
+            }
+        }
+    }
+
+    deinit {
+        columns.deallocate()
+        iLines.deallocate()
     }
 }
 
 /// The three passes; `input` is read at grid indices of voxels inside `box`. `S` is the
 /// storage type between passes (Double, or Float for plain distances); the envelope arithmetic
-/// is always Double.
+/// is always Double. With `wanted`, lines without a wanted voxel are skipped and every voxel of
+/// a k-line (column) without a wanted voxel is NaN.
 func edtKernel<S: DistanceStorage>(
     _ input: UnsafePointer<UInt8>?, gridDims: SIMD3<Int>, box: VoxelBox, spacing: SIMD3<Double>,
-    outsideIsFeature: Bool, squared: Bool, threads: Int, as: S.Type = Double.self
+    outsideIsFeature: Bool, squared: Bool, wanted: WantedLines? = nil, threads: Int, as: S.Type = Double.self
 ) -> [S] {
     let d = box.dims
     let nx = d.x, ny = d.y, nz = d.z
@@ -122,7 +166,13 @@ func edtKernel<S: DistanceStorage>(
                     let src = inp + (lo.x + gx * (lo.y + y) + gxy * (lo.z + z))
                     rowPass(src, f + (y + ny * z) * nx, nx, s2.x, outsideIsFeature)
                 }
-                linesPass(f + z * nx * ny, lines: nx, n: ny, stride: nx, s2: s2.y, border: outsideIsFeature, root: false, scratch)
+                let slice = f + z * nx * ny
+                linesPass(slice, lines: nx, n: ny, stride: nx, s2: s2.y, border: outsideIsFeature, root: false,
+                          wanted: wanted.map { UnsafePointer($0.iLines) }, scratch)
+                // Unwanted columns are never read by pass k: mark them NaN now, while the slice is in cache.
+                if let columns = wanted?.columns {
+                    for c in 0 ..< nx * ny where !columns[c] { slice[c] = S(double: .nan) }
+                }
             }
         }
         // Pass k: lower envelope along each k-line, a j-row at a time.
@@ -130,7 +180,8 @@ func edtKernel<S: DistanceStorage>(
             let scratch = EnvelopeScratch(nz)
             defer { scratch.deallocate() }
             for y in rows {
-                linesPass(f.value + y * nx, lines: nx, n: nz, stride: nx * ny, s2: s2.z, border: outsideIsFeature, root: !squared, scratch)
+                linesPass(f.value + y * nx, lines: nx, n: nz, stride: nx * ny, s2: s2.z, border: outsideIsFeature,
+                          root: !squared, wanted: wanted.map { UnsafePointer($0.columns + y * nx) }, scratch)
             }
         }
         initialized = count
@@ -140,15 +191,21 @@ func edtKernel<S: DistanceStorage>(
 /// Lines `base[l + t·stride]`, t < n, for l < `lines` (adjacent in memory), transformed in
 /// blocks of `EnvelopeScratch.block` lines: gathered into contiguous scratch (so each cache
 /// line and page of the strided data is touched once per block), enveloped, scattered back.
+/// With `wanted`, only lines l with `wanted[l]` are transformed and written; the others are
+/// left as they are.
 @inline(__always)
 private func linesPass<S: DistanceStorage>(
     _ base: UnsafeMutablePointer<S>, lines: Int, n: Int, stride: Int, s2: Double, border: Bool, root: Bool,
-    _ scratch: EnvelopeScratch
+    wanted: UnsafePointer<Bool>?, _ scratch: EnvelopeScratch
 ) {
     let block = EnvelopeScratch.block
     var first = 0
     while first < lines {
         let width = min(block, lines - first)
+        if let wanted, !(first ..< first + width).contains(where: { wanted[$0] }) {
+            first += width
+            continue
+        }
         let g = scratch.gathered
         var nonZero: UInt64 = 0  // OR of the bit patterns: 0 iff every value is +0
         for t in 0 ..< n {
@@ -164,13 +221,23 @@ private func linesPass<S: DistanceStorage>(
             first += width
             continue
         }
-        for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch) }
-        for t in 0 ..< n {
-            let dst = base + t * stride + first
-            if root {
-                for b in 0 ..< width { dst[b] = S.root(of: g[b * n + t]) }
-            } else {
-                for b in 0 ..< width { dst[b] = S(double: g[b * n + t]) }
+        if let wanted {
+            for b in 0 ..< width where wanted[first + b] { envelope(g + b * n, n, s2, border, scratch) }
+            for t in 0 ..< n {
+                let dst = base + t * stride + first
+                for b in 0 ..< width where wanted[first + b] {
+                    dst[b] = root ? S.root(of: g[b * n + t]) : S(double: g[b * n + t])
+                }
+            }
+        } else {
+            for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch) }
+            for t in 0 ..< n {
+                let dst = base + t * stride + first
+                if root {
+                    for b in 0 ..< width { dst[b] = S.root(of: g[b * n + t]) }
+                } else {
+                    for b in 0 ..< width { dst[b] = S(double: g[b * n + t]) }
+                }
             }
         }
         first += width

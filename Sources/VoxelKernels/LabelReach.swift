@@ -34,13 +34,13 @@ public enum LabelReach {
         } within: { isWithin(squared: $0, radius: reach) }
     }
 
-    private static func merge<D: Comparable & Numeric>(
+    private static func merge<D: Comparable & Numeric & BitwiseCopyable>(
         _ labels: Volume<Int32>, far: D, margin: SIMD3<Int>,
         transform: ([UInt8], SIMD3<Int>) -> [D], within: (D) -> Bool
     ) -> (nearest: [Int32], distance: [D]) {
         let dims = labels.grid.dims
-        var nearest = [Int32](repeating: 0, count: labels.voxels.count)
-        var distance = [D](repeating: far, count: labels.voxels.count)
+        var nearest = [Int32](hugePageBacked: labels.voxels.count, repeating: 0)
+        var distance = [D](hugePageBacked: labels.voxels.count, repeating: far)
         labels.voxels.withUnsafeBufferPointer { lv in
             for v in 0..<lv.count where lv[v] > 0 {
                 nearest[v] = lv[v]

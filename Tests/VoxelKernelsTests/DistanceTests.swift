@@ -56,6 +56,33 @@ func euclideanMatchesBruteForce() {
     }
 }
 
+@Test("restricted to wanted voxels, the transform gives the full values there, and elsewhere the same or NaN")
+func euclideanWantedVoxels() {
+    for seed in seeds {
+        var rng = SeededGenerator(seed: seed)
+        let dims = randomDims(using: &rng, max: 13)
+        let spacing = randomSpacing(using: &rng)
+        let mask = randomMask(dims, density: [0.01, 0.05, 0.3][Int(seed) % 3], spacing: spacing, using: &rng)
+        let wanted = randomMask(dims, density: [0.0, 0.02, 0.2, 1.0][Int(seed) % 4], spacing: spacing, using: &rng).voxels
+        let box = seed % 2 == 0 ? nil : randomBox(dims, using: &rng)
+        for squared in [false, true] {
+            let full = EuclideanDistance.transform(mask.voxels, dims: dims, spacing: spacing, box: box, squared: squared, threads: 1)
+            let part = EuclideanDistance.transform(mask.voxels, dims: dims, spacing: spacing, box: box, squared: squared,
+                                                   wanted: wanted, threads: Int(seed) % 3 + 1)
+            let b = box ?? VoxelBox(dims: dims)
+            var allAgree = true
+            b.forEachVoxel(inGrid: dims) { v, o in
+                allAgree = allAgree && (part[o] == full[o] || (wanted[v] == 0 && part[o].isNaN))
+            }
+            #expect(part.count == full.count)
+            #expect(allAgree, "seed \(seed) dims \(dims) box \(b) squared \(squared)")
+            if !wanted.contains(where: { $0 > 0 }) {
+                #expect(part.allSatisfy { $0.isNaN }, "nothing wanted, nothing computed: seed \(seed)")
+            }
+        }
+    }
+}
+
 @Test("with no feature every Euclidean distance is infinite")
 func euclideanNoFeature() {
     let mask = Volume<UInt8>(grid: makeGrid(SIMD3(3, 4, 5)), repeating: 0)

@@ -19,7 +19,9 @@ public struct LesionRegions: Sendable {
     public var owner: [Int32]
     /// 1 in normal-appearing white matter.
     public var nawm: [UInt8]
-    /// Euclidean distance (mm) to the nearest CSF voxel; nil when there is no CSF at all.
+    /// Euclidean distance (mm) to the nearest CSF voxel at lesion, perilesional and NAWM voxels
+    /// (the only ones any table reads; elsewhere the distance or NaN); nil when there is no CSF
+    /// at all.
     public var distanceToCSF: [Double]?
 
     /// Computes the regions with the widths and unit of `options`.
@@ -40,8 +42,8 @@ public struct LesionRegions: Sendable {
         let idVolume = Volume(grid: grid, voxels: ids)
 
         // 2. Rim and core: distance to the nearest voxel not in the same lesion.
-        var component = [UInt8](repeating: ComponentCode.none.rawValue, count: n)
-        var owner = [Int32](repeating: 0, count: n)
+        var component = [UInt8](hugePageBacked: n, repeating: ComponentCode.none.rawValue)
+        var owner = [Int32](hugePageBacked: n, repeating: 0)
         switch options.unit {
         case .voxel:
             let w = Int(options.rimWidth.rounded(.down))
@@ -64,7 +66,7 @@ public struct LesionRegions: Sendable {
         //      separate --csf mask only serves the distance) within the perilesional width.
         //      NAWM: WM, not lesion, farther than the gap from every lesion.
         let tissue = images.tissue, csfLabel = options.tissueLabels.csf, wm = options.tissueLabels.wm
-        var nawm = [UInt8](repeating: 0, count: n)
+        var nawm = [UInt8](hugePageBacked: n, repeating: 0)
         func classify(nearest: [Int32], isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) {
             for v in 0..<n where ids[v] == 0 {
                 if nearest[v] > 0, tissue[v] != 0, tissue[v] != csfLabel, isPerilesional(v) {
@@ -87,10 +89,15 @@ public struct LesionRegions: Sendable {
                      isNearLesion: { isWithin(squared: reach.distance[$0], radius: options.nawmGap) })
         }
 
-        // 5. Distance to CSF.
+        // 5. Distance to CSF, wanted at lesion, perilesional and NAWM voxels only.
         let csf = images.csf
-        let toCSF = csf.contains(1)
-            ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
+        var toCSF: [Double]?
+        if csf.contains(1) {
+            let wanted = [UInt8](hugePageBacked: n) { w in
+                for v in 0..<n { w[v] = owner[v] > 0 || nawm[v] == 1 ? 1 : 0 }
+            }
+            toCSF = EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, wanted: wanted, threads: threads)
+        }
 
         return LesionRegions(ids: ids, lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
                              distanceToCSF: toCSF)

@@ -269,24 +269,21 @@ struct TableBuilder {
         for id in regions.lesionIDs.map(Int.init) {
             klass[id] = BandSums.classes.firstIndex(of: tissueClass(geometry.tissueCount[id]))!
         }
-        // The voxels of the two regions, with their region and class.
-        var members: [(voxel: Int, region: Int, tissueClass: Int)] = []
-        var maxBand = 0
+        // One pass over the two regions' voxels; the band table grows with the largest band met.
+        var sums = BandSums(seriesCount: seriesCount, bandCount: 0)
+        let series = images.maps.flatMap(\.values)
+        let ids = regions.ids, nawm = regions.nawm
         for v in 0..<distance.count {
-            if regions.ids[v] > 0 {
-                members.append((v, 0, klass[Int(regions.ids[v])]))
-            } else if regions.nawm[v] == 1 {
-                members.append((v, 1, 0))
+            let region: Int, tissueClass: Int
+            if ids[v] > 0 {
+                (region, tissueClass) = (0, klass[Int(ids[v])])
+            } else if nawm[v] == 1 {
+                (region, tissueClass) = (1, 0)
             } else {
                 continue
             }
-            maxBand = max(maxBand, Int((distance[v] / width).rounded(.down)))
-        }
-        var sums = BandSums(seriesCount: seriesCount, bandCount: maxBand + 1)
-        let series = images.maps.flatMap(\.values)
-        for m in members {
-            let band = Int((distance[m.voxel] / width).rounded(.down))
-            sums.add(region: m.region, tissueClass: m.tissueClass, band: band, values: series, voxel: m.voxel)
+            let band = Int((distance[v] / width).rounded(.down))
+            sums.add(region: region, tissueClass: tissueClass, band: band, values: series, voxel: v)
         }
         return sums
     }
@@ -335,7 +332,8 @@ struct TableBuilder {
 }
 
 /// Sums per (region, tissue class, band) for bands.tsv and the slopes in subjects.tsv, in flat
-/// arrays indexed by `(region · 5 + class) · bandCount + band`.
+/// arrays indexed by `band · 10 + region · 5 + class`, grown a band at a time as voxels of
+/// farther bands are added.
 struct BandSums {
     /// Regions and classes in table order; `all` pools a region's classes.
     static let regions = ["lesion", "nawm"]
@@ -343,7 +341,9 @@ struct BandSums {
     static let all = 4
 
     let seriesCount: Int
-    let bandCount: Int
+    /// Bands held: 0 ..< bandCount.
+    private(set) var bandCount: Int
+    static let cellsPerBand = regions.count * classes.count
     /// Voxels per cell.
     var n: [Int]
     /// Per cell and series: the sum of finite values and their count.
@@ -353,23 +353,37 @@ struct BandSums {
     init(seriesCount: Int, bandCount: Int) {
         self.seriesCount = seriesCount
         self.bandCount = bandCount
-        let cells = Self.regions.count * Self.classes.count * bandCount
+        let cells = Self.cellsPerBand * bandCount
         n = [Int](repeating: 0, count: cells)
         sum = [Double](repeating: 0, count: cells * seriesCount)
         valid = [Int](repeating: 0, count: cells * seriesCount)
     }
 
     func slot(region: Int, tissueClass: Int, band: Int) -> Int {
-        (region * Self.classes.count + tissueClass) * bandCount + band
+        band * Self.cellsPerBand + region * Self.classes.count + tissueClass
     }
 
-    /// Adds voxel `v` to its class's cell and to the region's `all` cell.
+    /// Adds voxel `v` to its class's cell and to the region's `all` cell, growing the table to
+    /// hold `band`.
     mutating func add(region: Int, tissueClass: Int, band: Int, values: [[Float]], voxel v: Int) {
-        for c in [tissueClass, Self.all] {
-            let cell = slot(region: region, tissueClass: c, band: band)
-            n[cell] += 1
-            for s in 0..<seriesCount where values[s][v].isFinite {
-                sum[cell * seriesCount + s] += Double(values[s][v])
+        if band >= bandCount {
+            let more = band + 1 - bandCount
+            n += repeatElement(0, count: more * Self.cellsPerBand)
+            sum += repeatElement(0, count: more * Self.cellsPerBand * seriesCount)
+            valid += repeatElement(0, count: more * Self.cellsPerBand * seriesCount)
+            bandCount = band + 1
+        }
+        addToCell(slot(region: region, tissueClass: tissueClass, band: band), values: values, voxel: v)
+        addToCell(slot(region: region, tissueClass: Self.all, band: band), values: values, voxel: v)
+    }
+
+    @inline(__always)
+    private mutating func addToCell(_ cell: Int, values: [[Float]], voxel v: Int) {
+        n[cell] += 1
+        for s in 0..<seriesCount {
+            let x = values[s][v]
+            if x.isFinite {
+                sum[cell * seriesCount + s] += Double(x)
                 valid[cell * seriesCount + s] += 1
             }
         }

@@ -52,7 +52,7 @@ public struct SubjectImages: Sendable {
         let lesionValues = volumes[0].floats!
         let lesions: LesionInput
         if options.labelled {
-            var ids = [Int32](repeating: 0, count: lesionValues.count)
+            var ids = [Int32](hugePageBacked: lesionValues.count, repeating: 0)
             for (v, x) in lesionValues.enumerated() {
                 guard x.isFinite else {
                     throw .file(NIfTIError(.badLabels, path: inputs.lesions, reason: "lesion ids must be finite numbers"))
@@ -65,17 +65,17 @@ public struct SubjectImages: Sendable {
             }
             lesions = .ids(ids)
         } else {
-            lesions = .mask(lesionValues.map { $0 > 0 ? 1 : 0 })
+            lesions = .mask([UInt8](hugePageBacked: lesionValues) { $0 > 0 ? 1 : 0 })
         }
         let tissue = volumes[1].labels!
         let csf: [UInt8]
         var next = 2
         if inputs.csf != nil {
-            csf = volumes[2].floats!.map { $0 > 0 ? 1 : 0 }
+            csf = [UInt8](hugePageBacked: volumes[2].floats!) { $0 > 0 ? 1 : 0 }
             next = 3
         } else {
             let label = options.tissueLabels.csf
-            csf = tissue.map { $0 == label ? 1 : 0 }
+            csf = [UInt8](hugePageBacked: tissue) { $0 == label ? 1 : 0 }
         }
         let mapVolumes = volumes[next...].map { $0.floats! }
         let maps = plan.series(from: Array(mapVolumes), minMTOff: Float(options.minMTOff))
