@@ -18,44 +18,50 @@ enum Deflate {
     /// (trailing data is ignored) but never less. Memory is bounded by `count` plus what one
     /// member beyond it needs.
     static func gunzipPrefix(_ input: UnsafeRawBufferPointer, count: Int) -> Result<[UInt8], Failure> {
-        guard let d = libdeflate_alloc_decompressor() else { return .failure(.corrupt) }
-        defer { libdeflate_free_decompressor(d) }
         var failure: Failure?
         // Uninitialised output (no zero-fill): every byte is written by the inflater before the
         // array counts it as initialised, and a failed inflate discards the array.
         let out = [UInt8](unsafeUninitializedCapacity: count) { o, initialized in
-            adviseHugePages(UnsafeMutableRawPointer(o.baseAddress!), bytes: count)
-            var inPos = 0, outPos = 0
-            while outPos < count {
-                guard inPos < input.count else { failure = .short(produced: outPos); break }
-                var usedIn = 0, madeOut = 0
-                let status = libdeflate_gzip_decompress_ex(
-                    d, input.baseAddress! + inPos, input.count - inPos,
-                    o.baseAddress! + outPos, count - outPos, &usedIn, &madeOut)
-                if status == LIBDEFLATE_SUCCESS {
-                    inPos += usedIn
-                    outPos += madeOut
-                    if usedIn == 0 { failure = .corrupt; break }
-                } else if status == LIBDEFLATE_INSUFFICIENT_SPACE {
-                    // This member inflates past what the image needs: inflate it into a larger
-                    // scratch buffer and keep the prefix.
-                    guard let member = inflateOneMember(d, input, from: inPos, atLeast: count - outPos) else {
-                        failure = .corrupt
-                        break
-                    }
-                    member.withUnsafeBytes { m in
-                        UnsafeMutableRawPointer(o.baseAddress! + outPos).copyMemory(from: m.baseAddress!, byteCount: count - outPos)
-                    }
-                    outPos = count
-                } else {
-                    failure = .corrupt
-                    break
-                }
-            }
+            guard let base = o.baseAddress else { return }
+            adviseHugePages(UnsafeMutableRawPointer(base), bytes: count)
+            failure = gunzipPrefix(input, into: UnsafeMutableRawBufferPointer(o))
             initialized = failure == nil ? count : 0
         }
         if let failure { return .failure(failure) }
         return .success(out)
+    }
+
+    /// Inflates the first `out.count` bytes of the gzip stream `input` into `out`; nil on
+    /// success, else why not (`out` then holds an unspecified prefix).
+    static func gunzipPrefix(_ input: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Failure? {
+        let count = out.count
+        guard count > 0 else { return nil }
+        guard let d = libdeflate_alloc_decompressor() else { return .corrupt }
+        defer { libdeflate_free_decompressor(d) }
+        let o = out.baseAddress!
+        var inPos = 0, outPos = 0
+        while outPos < count {
+            guard inPos < input.count else { return .short(produced: outPos) }
+            var usedIn = 0, madeOut = 0
+            let status = libdeflate_gzip_decompress_ex(
+                d, input.baseAddress! + inPos, input.count - inPos, o + outPos, count - outPos, &usedIn, &madeOut)
+            if status == LIBDEFLATE_SUCCESS {
+                inPos += usedIn
+                outPos += madeOut
+                if usedIn == 0 { return .corrupt }
+            } else if status == LIBDEFLATE_INSUFFICIENT_SPACE {
+                // This member inflates past what the image needs: inflate it into a larger
+                // scratch buffer and keep the prefix.
+                guard let member = inflateOneMember(d, input, from: inPos, atLeast: count - outPos) else { return .corrupt }
+                member.withUnsafeBytes { m in
+                    (o + outPos).copyMemory(from: m.baseAddress!, byteCount: count - outPos)
+                }
+                outPos = count
+            } else {
+                return .corrupt
+            }
+        }
+        return nil
     }
 
     /// Inflates the single gzip member at `from`, growing the buffer until it fits (at most the

@@ -26,6 +26,9 @@ public enum NIfTIReader {
     /// As `readFloat`, also returning the header (for `lesionmtr info`).
     public static func readFloatWithHeader(at path: String) throws(NIfTIError) -> (header: NIfTIHeader, volume: Volume<Float>) {
         let (header, grid) = try header(at: path)
+        if let voxels = try inflatedFloat32(header, grid: grid, path: path) {
+            return (header, Volume(grid: grid, voxels: voxels))
+        }
         let voxels = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
             VoxelDecoder.floats(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
         }
@@ -125,30 +128,67 @@ public enum NIfTIReader {
         let needed = h.dataOffset + dataBytes
         let swapped = h.isBigEndian != (1.bigEndian == 1)
         let file = h.dataPath
-        guard let onDisk = FileBytes.size(of: file) else {
-            throw FileBytes.openError(file, errno)
-        }
         if isGzip(file) {
-            // DEFLATE cannot expand more than 1032:1: refuse before allocating what the header claims.
-            guard onDisk * 1032 + 4096 >= needed else {
-                throw NIfTIError(.truncated, path: path, reason: "compressed file of \(onDisk) bytes cannot hold the \(needed) bytes the header describes")
-            }
-            let compressed = try FileBytes.read(file)
-            let inflated = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, count: needed) }
-            switch inflated {
+            let compressed = try compressedPayload(h, needed: needed, path: path)
+            switch compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, count: needed) }) {
             case .success(let bytes):
                 return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[h.dataOffset...]), dataType, swapped) }
-            case .failure(.short(let produced)):
-                throw NIfTIError(.truncated, path: path, reason: "data ends after \(produced) of \(needed) bytes (offset + voxels × \(dataType.bytesPerVoxel) bytes)")
-            case .failure(.corrupt):
-                throw NIfTIError(.truncated, path: path, reason: "gzip stream is corrupt or truncated")
+            case .failure(let failure):
+                throw inflateError(failure, needed: needed, dataType: dataType, path: path)
             }
         }
+        guard let onDisk = FileBytes.size(of: file) else { throw FileBytes.openError(file, errno) }
         guard onDisk >= needed else {
             throw NIfTIError(.truncated, path: path, reason: "file has \(onDisk) bytes, the header needs \(needed) (offset + voxels × \(dataType.bytesPerVoxel) bytes)")
         }
         let bytes = try FileBytes.read(file)
         return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[h.dataOffset..<needed]), dataType, swapped) }
+    }
+
+    /// The voxels of an unscaled, native-order Float32 `.nii.gz` (the usual MTR or T1 map),
+    /// inflated straight into the array that is returned: no separate payload buffer, no copy
+    /// but one `memmove` past the header. nil for any other kind of file.
+    static func inflatedFloat32(_ h: NIfTIHeader, grid: Grid, path: String) throws(NIfTIError) -> [Float]? {
+        guard isGzip(h.dataPath), h.dataType == .float32, h.isBigEndian == (1.bigEndian == 1),
+              h.scaling == nil || h.scaling! == (1, 0) else { return nil }
+        let count = grid.voxelCount
+        let needed = h.dataOffset + count * 4
+        let compressed = try compressedPayload(h, needed: needed, path: path)
+        var failure: Deflate.Failure?
+        // The header and extensions are inflated into the array's first bytes, then the
+        // voxels are moved down over them.
+        let voxels = [Float](unsafeUninitializedCapacity: (needed + 3) / 4) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            adviseHugePages(raw.baseAddress!, bytes: raw.count)
+            failure = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<needed])) }
+            guard failure == nil else { return }
+            raw.baseAddress!.copyMemory(from: raw.baseAddress! + h.dataOffset, byteCount: count * 4)
+            initialized = count
+        }
+        if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
+        return voxels
+    }
+
+    /// The compressed file of `h`, after checking it can hold `needed` inflated bytes:
+    /// DEFLATE cannot expand more than 1032:1, so a header claiming more is refused before
+    /// anything that size is allocated.
+    static func compressedPayload(_ h: NIfTIHeader, needed: Int, path: String) throws(NIfTIError) -> [UInt8] {
+        let file = h.dataPath
+        guard let onDisk = FileBytes.size(of: file) else { throw FileBytes.openError(file, errno) }
+        guard onDisk * 1032 + 4096 >= needed else {
+            throw NIfTIError(.truncated, path: path, reason: "compressed file of \(onDisk) bytes cannot hold the \(needed) bytes the header describes")
+        }
+        return try FileBytes.read(file)
+    }
+
+    /// The error for a payload that did not inflate to `needed` bytes.
+    static func inflateError(_ failure: Deflate.Failure, needed: Int, dataType: DataType, path: String) -> NIfTIError {
+        switch failure {
+        case .short(let produced):
+            NIfTIError(.truncated, path: path, reason: "data ends after \(produced) of \(needed) bytes (offset + voxels × \(dataType.bytesPerVoxel) bytes)")
+        case .corrupt:
+            NIfTIError(.truncated, path: path, reason: "gzip stream is corrupt or truncated")
+        }
     }
 
     /// Whether the whole gzip file at `path` inflates (used only to explain a refused header).
