@@ -10,10 +10,18 @@ public struct RGBImage: Sendable, Equatable {
         precondition(width > 0 && height > 0, "an image needs at least one pixel")
         self.width = width
         self.height = height
-        var row = [UInt8]()
-        row.reserveCapacity(width * 3)
-        for _ in 0..<width { row += [colour.r, colour.g, colour.b] }
-        bytes = Array([[UInt8]](repeating: row, count: height).joined())
+        if colour.r == colour.g && colour.g == colour.b {
+            bytes = [UInt8](repeating: colour.r, count: width * height * 3)
+        } else {
+            bytes = [UInt8](unsafeUninitializedCapacity: width * height * 3) { b, initialized in
+                for p in 0..<(width * height) {
+                    b[3 * p] = colour.r
+                    b[3 * p + 1] = colour.g
+                    b[3 * p + 2] = colour.b
+                }
+                initialized = width * height * 3
+            }
+        }
     }
 
     /// The colour at column `x`, row `y`.

@@ -22,8 +22,11 @@ public struct LesionRegions: Sendable {
     /// Euclidean distance (mm) to the nearest CSF voxel; nil when there is no CSF at all.
     public var distanceToCSF: [Double]?
 
-    /// Computes the regions with the widths and unit of `options`.
-    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int) -> LesionRegions {
+    /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
+    /// distance to CSF is left out (nil): for callers that only need the components, such as the
+    /// QC report.
+    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int,
+                               csfDistance: Bool = true) -> LesionRegions {
         let grid = images.grid
         let n = grid.voxelCount
         // 1. Lesions.
@@ -89,7 +92,7 @@ public struct LesionRegions: Sendable {
 
         // 5. Distance to CSF.
         let csf = images.csf
-        let toCSF = csf.contains(1)
+        let toCSF = csfDistance && csf.contains(1)
             ? EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, threads: threads) : nil
 
         return LesionRegions(ids: ids, lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,

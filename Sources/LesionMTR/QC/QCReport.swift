@@ -108,7 +108,8 @@ public enum QCReport {
         } catch {
             throw QCFailure(reason: "\(error.path ?? "-"): \(error.reason)")
         }
-        let regions = LesionRegions.compute(images, options: facts.analysis, threads: options.threadsPerSubject)
+        // The components only: the distance to CSF (the costliest step) is not drawn.
+        let regions = LesionRegions.compute(images, options: facts.analysis, threads: options.threadsPerSubject, csfDistance: false)
         let subjectTable = Merge.parse(subjectText)
         let subject = QCSubject(subject: marker.subject, covariates: facts.inputs.covariates, images: images, regions: regions,
                                 options: facts.analysis, lesionTable: Merge.parse(lesionText), subjectTable: subjectTable,

@@ -56,10 +56,12 @@ enum SubjectReport {
 
         if let display {
             body += "<h2>\(HTML.escape(display.name.uppercased())) by component, all lesions</h2><div class=\"views\">"
+            var voxels: [[Int]] = [[], [], [], []]  // by component code
+            for (n, c) in s.regions.component.enumerated() where c != 0 { voxels[Int(c)].append(n) }
             for code in [ComponentCode.core, .rim, .perilesional] {
                 let series = zip(display.sessions, display.values).enumerated().map { n, pair in
                     SVGPlot.Series(name: pair.0, colour: sessionColours[n % sessionColours.count],
-                                   values: s.regions.component.indices.compactMap { s.regions.component[$0] == code.rawValue ? pair.1[$0] : nil })
+                                   values: voxels[Int(code.rawValue)].map { pair.1[$0] })
                 }
                 body += SVGPlot.histogram(title: "\(code)", series: series, range: window.low...window.high, unit: unit(display.name))
             }
@@ -110,7 +112,7 @@ enum SubjectReport {
     static func checks(_ s: QCSubject, layout: LesionLayout) -> [String] {
         var out: [String] = []
         if layout.lesions.isEmpty { out.append("no lesion") }
-        if s.regions.distanceToCSF == nil { out.append("no CSF voxel: distances to CSF and bands are n/a") }
+        if !s.images.csf.contains(1) { out.append("no CSF voxel: distances to CSF and bands are n/a") }
         let d = s.images.grid.dims
         let atEdge = layout.lesions.filter { l in
             (0..<3).contains { l.low[$0] == 0 || l.high[$0] == d[$0] - 1 }
