@@ -18,12 +18,13 @@ build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
 ## test: everything CI runs (.ci/run calls this): the Python reference's own tests, the Swift
-## tests (which run the reference and compare),
+## tests (which run the reference and compare, and open the QC report in headless Chromium: its
+## screenshot is kept in .build/qc-artifacts/),
 ## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
 test: deps
 	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	LESIONMTR_REQUIRE_CHROMIUM=1 $(SWIFT) test
 	$(MAKE) dist
 	scripts/ci/slurm-test.sh $(DIST)
 
@@ -64,6 +65,7 @@ bench: build
 	scripts/bench/kernels-vs-peers
 	SKIP_BUILD=1 scripts/bench/stats-vs-peers
 	SKIP_BUILD=1 scripts/bench/batch-throughput
+	SKIP_BUILD=1 scripts/bench/qc-timing
 
 ## install: copy the release binary to $(PREFIX)/bin
 install: build

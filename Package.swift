@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // lesionmtr — lesion MTR analysis for multiple sclerosis remyelination trials.
-// Flow (DESIGN.md §1): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside.
+// Flow (DESIGN.md §1): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside;
+// Raster (PNG through CNifti's libdeflate, for the QC report) sits beside NIfTI and feeds LesionMTR.
 import Foundation
 import PackageDescription
 
@@ -33,7 +34,11 @@ let package = Package(
         .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
         .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders, linkerSettings: cLinking),
         .target(name: "VoxelKernels", dependencies: ["NIfTI"], swiftSettings: niftiHeaders),
-        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels"], swiftSettings: niftiHeaders),
+        // PNG encoding/decoding: no image-format or domain words beyond pixels. Links libdeflate
+        // itself (statically, it comes with NIfTI's archives).
+        .target(name: "Raster", dependencies: ["CNifti"], swiftSettings: niftiHeaders,
+                linkerSettings: staticC ? [] : [.linkedLibrary("deflate")]),
+        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels", "Raster"], swiftSettings: niftiHeaders),
         .executableTarget(
             name: "lesionmtr",
             dependencies: [
@@ -43,9 +48,10 @@ let package = Package(
             swiftSettings: niftiHeaders),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
-        .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "TestSupport"], swiftSettings: niftiHeaders),
+        .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "Raster", "TestSupport"], swiftSettings: niftiHeaders),
+        .testTarget(name: "RasterTests", dependencies: ["Raster"], swiftSettings: niftiHeaders),
         .testTarget(
-            name: "lesionmtrTests", dependencies: ["lesionmtr", "NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
+            name: "lesionmtrTests", dependencies: ["lesionmtr", "LesionMTR", "NIfTI", "Raster", "TestSupport"], swiftSettings: niftiHeaders),
         .executableTarget(
             name: "VoxelKernelsBenchmarks",
             dependencies: ["VoxelKernels", "NIfTI", .product(name: "Benchmark", package: "benchmark")],

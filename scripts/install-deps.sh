@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what lesionmtr needs on a fresh Debian (bookworm) machine, and nothing twice:
-#   - system packages: nifticlib (NIfTI-2 API), libdeflate, zlib, nifti_tool;
+#   - system packages: nifticlib (NIfTI-2 API), libdeflate, zlib, nifti_tool, and Chromium (the
+#     QC report's test opens the report headless and takes a screenshot);
 #   - a Python venv in .venv with the reference implementation's packages (and, with --bench,
 #     the peers measured by scripts/bench/).
 # Swift itself (6.1 or later) must already be on PATH.
@@ -12,7 +13,7 @@ bench=0
 [ "${1:-}" = "--bench" ] && bench=1
 
 need=()
-for pkg in libnifti-dev nifti-bin libdeflate-dev zlib1g-dev bc; do
+for pkg in libnifti-dev nifti-bin libdeflate-dev zlib1g-dev bc chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

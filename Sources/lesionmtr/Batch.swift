@@ -50,8 +50,14 @@ struct Batch: ParsableCommand {
     @Flag(help: "No progress output (errors still go to stderr).")
     var quiet = false
 
+    @Flag(help: "Also build the QC report (OUT/qc/index.html) after the batch, as 'lesionmtr qc OUT' does.")
+    var qc = false
+
+    @OptionGroup var report: QCArguments
+
     func validate() throws {
         guard (manifest == nil) != (bids == nil) else { throw ValidationError("give a manifest or --bids DIR (one of them)") }
+        if qc, shard != nil { throw ValidationError("--qc needs the whole batch: run 'lesionmtr qc OUT' after 'lesionmtr merge OUT'") }
         guard jobCount >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let shard, shard != "slurm", Shard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 0 ≤ K < N, or slurm")
@@ -99,6 +105,7 @@ struct Batch: ParsableCommand {
                 + (options.shard == nil ? "; tables in \(output)" : "; run 'lesionmtr merge \(output)' when every shard is done")
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
+        if qc { try buildReport(output, arguments: report, jobs: jobCount, quiet: quiet) }
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }

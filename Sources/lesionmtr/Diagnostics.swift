@@ -7,9 +7,10 @@ func printError(_ message: String) {
 
 /// The command line as recorded in sidecars: the program's arguments without the options that
 /// change how a run executes but not what it computes (`--threads`, `--jobs`, `--shard`,
-/// `--quiet`, `--resume`), so that outputs are byte-identical whatever they are.
+/// `--quiet`, `--resume`, and the QC report's `--qc` and `--max-lesions`), so that outputs are
+/// byte-identical whatever they are.
 func reproducibleCommandLine(_ arguments: [String] = CommandLine.arguments) -> [String] {
-    let valued: Set = ["--threads", "--jobs", "--shard"], flags: Set = ["--quiet", "--resume"]
+    let valued: Set = ["--threads", "--jobs", "--shard", "--max-lesions"], flags: Set = ["--quiet", "--resume", "--qc"]
     var out: [String] = []
     var skipNext = false
     for a in arguments {

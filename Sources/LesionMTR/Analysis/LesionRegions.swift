@@ -24,8 +24,11 @@ public struct LesionRegions: Sendable {
     /// at all.
     public var distanceToCSF: [Double]?
 
-    /// Computes the regions with the widths and unit of `options`.
-    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int) -> LesionRegions {
+    /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
+    /// distance to CSF is left out (nil): for callers that only need the components, such as the
+    /// QC report.
+    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int,
+                               csfDistance: Bool = true) -> LesionRegions {
         let grid = images.grid
         let n = grid.voxelCount
         // 1. Lesions.
@@ -92,7 +95,7 @@ public struct LesionRegions: Sendable {
         // 5. Distance to CSF, wanted at lesion, perilesional and NAWM voxels only.
         let csf = images.csf
         var toCSF: [Double]?
-        if csf.contains(1) {
+        if csfDistance, csf.contains(1) {
             let wanted = [UInt8](hugePageBacked: n) { w in
                 for v in 0..<n { w[v] = owner[v] > 0 || nawm[v] == 1 ? 1 : 0 }
             }

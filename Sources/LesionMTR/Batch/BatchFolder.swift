@@ -39,10 +39,16 @@ public struct BatchFolder: Sendable {
     }
 
     /// Moves the finished temporary folder `temp` into place as `subjects/<subject>`, replacing an
-    /// older one: the old folder is renamed aside first, so the name never points at a partial folder.
+    /// older one.
     func publish(_ temp: String, as subject: String) throws(NIfTIError) {
-        let final = subjects + "/" + subject
-        let aside = subjects + "/.\(subject).old-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try Self.replaceFolder(subjects + "/" + subject, with: temp)
+    }
+
+    /// Moves the folder `temp` to `final`, replacing an older one: the old folder is renamed aside
+    /// first (as `.<name>.old-*` beside it), so the name never points at a partial folder.
+    static func replaceFolder(_ final: String, with temp: String) throws(NIfTIError) {
+        let url = URL(fileURLWithPath: final)
+        let aside = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).old-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fm = FileManager.default
         if fm.fileExists(atPath: final), rename(final, aside) != 0 {
             throw NIfTIError(.cannotWrite, path: final, reason: "cannot replace: \(String(cString: strerror(errno)))")
@@ -51,6 +57,12 @@ public struct BatchFolder: Sendable {
             throw NIfTIError(.cannotWrite, path: final, reason: "cannot move into place: \(String(cString: strerror(errno)))")
         }
         try? fm.removeItem(atPath: aside)
+    }
+
+    /// The complete subject folders' markers, in manifest row order.
+    func completeSubjects() -> [CompletionMarker] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: subjects)) ?? []).filter { !$0.hasPrefix(".") }
+        return names.compactMap { marker(of: $0) }.sorted { ($0.row, $0.subject) < ($1.row, $1.subject) }
     }
 
     /// A fresh hidden temporary folder for `subject`.
@@ -71,25 +83,36 @@ public struct CompletionMarker: Codable, Sendable, Equatable {
     public var subject: String
     public var fingerprint: String
 
+    /// Everything that changes a subject's output, recorded (as JSON) in the fingerprint.
+    struct Facts: Codable {
+        var tool: String
+        var analysis: AnalysisOptions
+        var voxels: Bool
+        var masks: Bool
+        var inputs: SubjectInputs
+        /// Each input file as `path size mtime` (or `path missing`).
+        var files: [String]
+    }
+
     /// The fingerprint of analysing `inputs` with `options`: JSON of everything that changes the output.
     static func fingerprint(_ inputs: SubjectInputs, options: BatchOptions) -> String {
-        struct Facts: Encodable {
-            var tool: String
-            var analysis: AnalysisOptions
-            var voxels: Bool
-            var masks: Bool
-            var inputs: SubjectInputs
-            var files: [String]
-        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let facts = Facts(tool: Provenance.toolVersion, analysis: options.analysis, voxels: options.voxels,
+                          masks: options.writeMasks, inputs: inputs, files: fileFacts(inputs))
+        return String(decoding: (try? encoder.encode(facts)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Each input file of `inputs` with its size and modification time.
+    static func fileFacts(_ inputs: SubjectInputs) -> [String] {
         var files: [String] = []
         for path in [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? []) + inputs.maps.map(\.path) {
             var st = stat()
             files.append(stat(path, &st) == 0 ? "\(path) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" : "\(path) missing")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let facts = Facts(tool: Provenance.toolVersion, analysis: options.analysis, voxels: options.voxels,
-                          masks: options.writeMasks, inputs: inputs, files: files)
-        return String(decoding: (try? encoder.encode(facts)) ?? Data(), as: UTF8.self)
+        return files
     }
+
+    /// What the fingerprint records (inputs, analysis options, file facts); nil if unreadable.
+    var facts: Facts? { try? JSONDecoder().decode(Facts.self, from: Data(fingerprint.utf8)) }
 }

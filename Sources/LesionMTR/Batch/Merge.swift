@@ -13,8 +13,7 @@ public enum Merge {
     @discardableResult
     public static func run(_ folder: BatchFolder) throws(NIfTIError) -> Int {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: folder.subjects)) ?? []).filter { !$0.hasPrefix(".") }
-        let complete = names.compactMap { folder.marker(of: $0) }.sorted { ($0.row, $0.subject) < ($1.row, $1.subject) }
+        let complete = folder.completeSubjects()
         for name in tableNames {
             var merged: Table?
             var sidecar: [String: Any] = [:]
