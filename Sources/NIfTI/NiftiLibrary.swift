@@ -15,7 +15,9 @@ enum NiftiLibrary {
     /// as stored: nifticlib would silently turn a 0 into 1.
     static func readHeader(path: String) -> NIfTIHeader? {
         // nifticlib prints (at any debug level) about dims it refuses: check them first.
-        guard let raw = unvalidatedDims(path: path), NIfTIReader.dimsProblem(raw.dim) == nil else { return nil }
+        // It also prints about datatypes it does not know: the caller names the code instead.
+        guard let raw = unvalidatedDims(path: path), NIfTIReader.dimsProblem(raw.dim) == nil,
+              DataType(rawValue: raw.datatypeCode) != nil else { return nil }
         guard let nim = nifti_image_read(path, 0) else { return nil }
         defer { nifti_image_free(nim) }
         let n = nim.pointee
@@ -24,7 +26,7 @@ enum NiftiLibrary {
             version: raw.version,
             datatypeCode: n.datatype,
             dim: raw.dim,
-            pixdim: tupleArray(n.pixdim, as: Double.self),
+            pixdim: storedPixdim(raw, repaired: tupleArray(n.pixdim, as: Double.self)),
             sclSlope: raw.sclSlope,
             sclInter: raw.sclInter,
             qform: CodedTransform(code: n.qform_code, affine: affine(n.qto_xyz)),
@@ -32,18 +34,37 @@ enum NiftiLibrary {
             xyzUnits: n.xyz_units,
             description: cString(n.descrip),
             dataPath: n.iname.map { String(cString: $0) } ?? path,
-            dataOffset: Int(n.iname_offset),
+            dataOffset: dataOffset(raw, library: Int(n.iname_offset)),
             isBigEndian: n.byteorder == 2)  // MSB_FIRST (a macro Swift does not import)
     }
 
     /// Header fields exactly as stored (byte-swapped to native order), before nifticlib's
-    /// repairs (it turns a 0 dim into 1 and a NaN slope into 1).
+    /// repairs (it turns a 0 dim into 1, a NaN slope into 1, a 0 or NaN pixdim into 1, and an
+    /// out-of-range vox_offset into the header size).
     struct RawFacts {
         var version: Int
         var dim: [Int64]
         var datatypeCode: Int32
         var sclSlope: Double
         var sclInter: Double
+        var pixdim: [Double]
+        var voxOffset: Double
+    }
+
+    /// `pixdim` as stored for the image's dimensions (so that a zero or NaN voxel size is seen
+    /// and refused, not silently made 1 mm), nifticlib's value for the unused ones (a 2-D image
+    /// may store 0 for pixdim[3]).
+    private static func storedPixdim(_ raw: RawFacts, repaired: [Double]) -> [Double] {
+        let n = Int(raw.dim[0])
+        return repaired.indices.map { $0 >= 1 && $0 <= n ? raw.pixdim[$0] : repaired[$0] }
+    }
+
+    /// The data offset: the stored vox_offset, or nifticlib's (the header size) when the stored
+    /// one is below it, as nifticlib and nibabel read single files. A negative or non-finite
+    /// vox_offset gives -1, which the reader refuses; a huge one is kept, and found past the end.
+    private static func dataOffset(_ raw: RawFacts, library: Int) -> Int {
+        guard raw.voxOffset.isFinite, raw.voxOffset >= 0, raw.voxOffset < 0x1p62 else { return -1 }
+        return max(Int(raw.voxOffset), library)
     }
 
     /// The stored facts of the header at `path` without any validity check (also used to
@@ -62,14 +83,17 @@ enum NiftiLibrary {
             let dim = tupleArray(h.dim, as: Int16.self).map { Int64(swap ? $0.byteSwapped : $0) }
             func f(_ x: Float) -> Double { Double(swap ? Float(bitPattern: x.bitPattern.byteSwapped) : x) }
             return RawFacts(version: 1, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
-                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter),
+                            pixdim: tupleArray(h.pixdim, as: Float.self).map(f), voxOffset: f(h.vox_offset))
         case 2:
             let h = raw.assumingMemoryBound(to: nifti_2_header.self).pointee
             let swap = h.sizeof_hdr != 540
             let dim = tupleArray(h.dim, as: Int64.self).map { swap ? $0.byteSwapped : $0 }
             func f(_ x: Double) -> Double { swap ? Double(bitPattern: x.bitPattern.byteSwapped) : x }
             return RawFacts(version: 2, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
-                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter),
+                            pixdim: tupleArray(h.pixdim, as: Double.self).map(f),
+                            voxOffset: Double(swap ? h.vox_offset.byteSwapped : h.vox_offset))
         default:
             return nil
         }
