@@ -59,8 +59,11 @@ public enum NIfTIReader {
         close(fd)
         if let raw = NiftiLibrary.unvalidatedDims(path: path) {
             if let reason = dimsProblem(raw.dim) { return NIfTIError(.impossibleDims, path: path, reason: reason) }
-            if DataType(rawValue: raw.datatypeCode) == nil {
+            guard let type = DataType(rawValue: raw.datatypeCode) else {
                 return NIfTIError(.unsupportedDatatype, path: path, reason: "unknown datatype code \(raw.datatypeCode)")
+            }
+            if type.bytesPerVoxel == 0 {
+                return NIfTIError(.unsupportedDatatype, path: path, reason: "datatype \(type) is not supported (real scalar types only)")
             }
         }
         if FileBytes.isGzip(path), case .failure = gzipIntegrity(path) {

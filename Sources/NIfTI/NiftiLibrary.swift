@@ -17,7 +17,7 @@ enum NiftiLibrary {
         // nifticlib prints (at any debug level) about dims it refuses: check them first.
         // It also prints about datatypes it does not know: the caller names the code instead.
         guard let raw = unvalidatedDims(path: path), NIfTIReader.dimsProblem(raw.dim) == nil,
-              DataType(rawValue: raw.datatypeCode) != nil else { return nil }
+              let type = DataType(rawValue: raw.datatypeCode), type.bytesPerVoxel > 0 else { return nil }
         guard let nim = nifti_image_read(path, 0) else { return nil }
         defer { nifti_image_free(nim) }
         let n = nim.pointee
@@ -71,6 +71,8 @@ enum NiftiLibrary {
     /// explain why `readHeader` refused a file); nil if there is no NIfTI header at all.
     static func unvalidatedDims(path: String) -> RawFacts? {
         _ = quiet
+        // nifticlib prints (at any debug level) when a header is shorter than its sizeof_hdr.
+        guard headerIsComplete(path) else { return nil }
         var version: Int32 = 0
         guard let raw = nifti_read_header(path, &version, 0) else { return nil }
         defer { free(raw) }
@@ -97,6 +99,21 @@ enum NiftiLibrary {
         default:
             return nil
         }
+    }
+
+    /// Whether the (possibly gzipped) file at `path` starts with a whole NIfTI-1 (348-byte) or
+    /// NIfTI-2 (540-byte) header, as its `sizeof_hdr` says in either byte order. Anything else is
+    /// left to nifticlib, which refuses it quietly.
+    private static func headerIsComplete(_ path: String) -> Bool {
+        var file = znzopen(path, "rb", 1)
+        guard file != nil else { return true }
+        defer { Xznzclose(&file) }
+        var bytes = [UInt8](repeating: 0, count: 540)
+        let n = bytes.withUnsafeMutableBytes { znzread($0.baseAddress, 1, 540, file) }
+        guard n >= 4 else { return false }
+        let size = bytes.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+        let needed = [size, size.byteSwapped].contains(540) ? 540 : [size, size.byteSwapped].contains(348) ? 348 : 0
+        return n >= needed
     }
 
     /// The bytes of a single-file header (`n+1` or `n+2`) for a 3-D volume on `grid` with the

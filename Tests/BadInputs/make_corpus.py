@@ -206,6 +206,15 @@ class Corpus:
         self.patch("dtype_999.nii", OFF_DATATYPE, struct.pack("<h", 999))
         self.case("unknown_datatype", ["info", self.p("dtype_999.nii")], 65, ["dtype_999.nii", "datatype"],
                   "datatype code 999")
+        self.save(mtr, "dtype_binary.nii")
+        self.patch("dtype_binary.nii", OFF_DATATYPE, struct.pack("<h", 1))
+        self.case("binary_datatype", ["info", self.p("dtype_binary.nii")], 65, ["dtype_binary.nii", "binary"],
+                  "1-bit datatype (nifticlib refuses it; named, with no library message on stderr)")
+        nib.save(nib.Nifti2Image(mtr, affine()), self.p("nifti2_short.nii"))
+        with open(self.p("nifti2_short.nii"), "r+b") as f:
+            f.truncate(400)
+        self.case("nifti2_short_header", ["info", self.p("nifti2_short.nii")], 65, ["nifti2_short.nii", "not a NIfTI"],
+                  "a NIfTI-2 header cut at 400 of 540 bytes (one line: no library message)")
         # Geometry.
         for name, index, value, word in [("pixdim_nan", 2, float("nan"), "pixdim[2]"),
                                          ("pixdim_inf", 1, float("inf"), "pixdim[1]"),
