@@ -17,13 +17,16 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
-## test: everything CI runs (.ci/run calls this): the Python reference's own tests, the Swift
-## tests (which run the reference and compare),
-## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
+## test: everything CI runs (.ci/run calls this), cheap first: the Python reference's own tests,
+## the Swift tests (which run the reference and compare, and the bad-input corpus), 60 s of
+## libFuzzer on the NIfTI reader, the test suite once under AddressSanitizer, then the cluster
+## path on a real local Slurm with the `make dist` binary (needs root)
 test: deps
 	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	scripts/ci/fuzz.sh 60
+	SWIFT=$(SWIFT) scripts/ci/asan-test.sh $(ASAN_TEST_ARGS)
 	$(MAKE) dist
 	scripts/ci/slurm-test.sh $(DIST)
 
@@ -71,4 +74,4 @@ install: build
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lesionmtr
 
 clean:
-	rm -rf .build .build-dist dist
+	rm -rf .build .build-dist .build-fuzz .build-asan dist
