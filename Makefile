@@ -17,14 +17,17 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
-## test: everything CI runs (.ci/run calls this): the Python reference's own tests, the Swift
-## tests (which run the reference and compare, and open the QC report in headless Chromium: its
-## screenshot is kept in .build/qc-artifacts/),
-## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
+## test: everything CI runs (.ci/run calls this), cheap first: the Python reference's own tests,
+## the Swift tests (which run the reference and compare, the bad-input corpus, and open the QC
+## report in headless Chromium: its screenshot is kept in .build/qc-artifacts/), 60 s of
+## libFuzzer on the NIfTI reader, the test suite once under AddressSanitizer, then the cluster
+## path on a real local Slurm with the `make dist` binary (needs root)
 test: deps
 	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
 	LESIONMTR_REQUIRE_CHROMIUM=1 $(SWIFT) test
+	scripts/ci/fuzz.sh 60
+	SWIFT=$(SWIFT) scripts/ci/asan-test.sh $(ASAN_TEST_ARGS)
 	$(MAKE) dist
 	scripts/ci/slurm-test.sh $(DIST)
 
@@ -73,4 +76,4 @@ install: build
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lesionmtr
 
 clean:
-	rm -rf .build .build-dist dist
+	rm -rf .build .build-dist .build-fuzz .build-asan dist

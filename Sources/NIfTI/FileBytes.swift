@@ -8,9 +8,35 @@ enum FileBytes {
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
+    /// Refuses anything but a readable regular file (or a link to one) before a library opens it:
+    /// a folder is not an image, and a FIFO or device could block a reader forever.
+    static func requireRegularFile(_ path: String) throws(NIfTIError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw openError(path, errno) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw NIfTIError(.unreadable, path: path, reason: "is a folder, not a file")
+        default: throw NIfTIError(.unreadable, path: path, reason: "not a regular file (a pipe, socket or device)")
+        }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw openError(path, errno) }
+        close(fd)
+    }
+
+    /// Whether the file at `path` starts with the gzip magic bytes 1f 8b.
+    static func isGzip(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return path.hasSuffix(".gz") }
+        defer { close(fd) }
+        var magic: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { Foundation.read(fd, $0.baseAddress!, 2) }
+        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    }
+
     /// The whole content of `path`.
     static func read(_ path: String) throws(NIfTIError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not regular).
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw openError(path, errno) }
         defer { close(fd) }
         var st = stat()
@@ -64,14 +90,14 @@ enum FileBytes {
                 let reason = String(cString: strerror(errno))
                 close(fd)
                 unlink(temp)
-                throw NIfTIError(.cannotWrite, path: path, reason: "write failed: \(reason)")
+                throw NIfTIError(.writeFailed, path: path, reason: "write failed: \(reason)")
             }
             done += n
         }
         guard close(fd) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
-            throw NIfTIError(.cannotWrite, path: path, reason: "write failed: \(reason)")
+            throw NIfTIError(.writeFailed, path: path, reason: "write failed: \(reason)")
         }
         guard rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))

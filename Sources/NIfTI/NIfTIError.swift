@@ -23,8 +23,11 @@ public struct NIfTIError: Error, Equatable, Sendable, CustomStringConvertible {
         case badLabels
         /// Two files that must share a grid do not.
         case gridMismatch
-        /// The output could not be created or written.
+        /// The output could not be created (folder missing or not writable, a file in the way).
         case cannotWrite
+        /// The output was created but writing it failed (disk full, file size limit, I/O error);
+        /// nothing partial is left behind.
+        case writeFailed
     }
 
     /// The category of failure.
@@ -45,11 +48,12 @@ public struct NIfTIError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 
     /// The sysexits code for this failure: 66 missing or unreadable input, 65 bad data,
-    /// 73 cannot create output.
+    /// 73 cannot create output, 74 I/O error while writing.
     public var exitCode: Int32 {
         switch kind {
         case .missing, .unreadable: 66
         case .cannotWrite: 73
+        case .writeFailed: 74
         default: 65
         }
     }

@@ -13,6 +13,7 @@ public enum NIfTIReader {
 
     /// The header of `path`, checked to describe a readable 3-D image, and its grid.
     public static func header(at path: String) throws(NIfTIError) -> (header: NIfTIHeader, grid: Grid) {
+        try FileBytes.requireRegularFile(path)
         guard let header = NiftiLibrary.readHeader(path: path) else { throw whyNoHeader(path) }
         return (header, try checkedGrid(header, path: path))
     }
@@ -36,7 +37,8 @@ public enum NIfTIReader {
     }
 
     /// The image at `path` as integer labels: scaled values rounded to the nearest integer.
-    /// Fails (`badLabels`) on a NaN/±Inf value or one outside the Int32 range.
+    /// Fails (`badLabels`) on a NaN/±Inf value, one outside the Int32 range, or one farther than
+    /// 1e-3 from an integer (a probability map or a resampled image is not a label image).
     public static func readLabels(at path: String) throws(NIfTIError) -> Volume<Int32> {
         let (header, grid) = try header(at: path)
         let result = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
@@ -47,7 +49,7 @@ public enum NIfTIReader {
             return Volume(grid: grid, voxels: voxels)
         case .failure(let bad):
             let i = bad.index % grid.dims.x, j = bad.index / grid.dims.x % grid.dims.y, k = bad.index / (grid.dims.x * grid.dims.y)
-            throw NIfTIError(.badLabels, path: path, reason: "label value \(bad.value) at voxel (\(i), \(j), \(k)) is not an integer that fits in 32 bits")
+            throw NIfTIError(.badLabels, path: path, reason: "label value \(bad.value) at voxel (\(i), \(j), \(k)) is not an integer that fits in 32 bits (not a label image?)")
         }
     }
 
@@ -58,10 +60,16 @@ public enum NIfTIReader {
         let fd = open(path, O_RDONLY)
         if fd < 0 { return FileBytes.openError(path, errno) }
         close(fd)
-        if let raw = NiftiLibrary.unvalidatedDims(path: path), let reason = dimsProblem(raw.dim) {
-            return NIfTIError(.impossibleDims, path: path, reason: reason)
+        if let raw = NiftiLibrary.unvalidatedDims(path: path) {
+            if let reason = dimsProblem(raw.dim) { return NIfTIError(.impossibleDims, path: path, reason: reason) }
+            guard let type = DataType(rawValue: raw.datatypeCode) else {
+                return NIfTIError(.unsupportedDatatype, path: path, reason: "unknown datatype code \(raw.datatypeCode)")
+            }
+            if type.bytesPerVoxel == 0 {
+                return NIfTIError(.unsupportedDatatype, path: path, reason: "datatype \(type) is not supported (real scalar types only)")
+            }
         }
-        if isGzip(path), case .failure = gzipIntegrity(path) {
+        if FileBytes.isGzip(path), case .failure = gzipIntegrity(path) {
             return NIfTIError(.truncated, path: path, reason: "gzip stream is corrupt or truncated")
         }
         if FileBytes.size(of: path) == 0 { return NIfTIError(.notNIfTI, path: path, reason: "empty file, not a NIfTI image") }
@@ -85,8 +93,10 @@ public enum NIfTIReader {
         if h.volumeCount > 1 {
             throw NIfTIError(.multipleVolumes, path: path, reason: "\(n)-D image with \(h.volumeCount) volumes; lesionmtr reads one 3-D volume per file")
         }
-        let (count, overflow) = dims.x.multipliedReportingOverflow(by: dims.y * dims.z)
-        if overflow || count > maxVoxels {
+        // NIfTI-2 dims are 64-bit: multiply with overflow checks before comparing.
+        let (xy, overflowXY) = dims.x.multipliedReportingOverflow(by: dims.y)
+        let (count, overflow) = xy.multipliedReportingOverflow(by: dims.z)
+        if overflowXY || overflow || count > maxVoxels {
             throw NIfTIError(.impossibleDims, path: path, reason: "dims \(formatDims(dims)) give more than 2^31 voxels")
         }
         guard let dataType = h.dataType else {
@@ -115,8 +125,6 @@ public enum NIfTIReader {
 
     // MARK: - Payload
 
-    static func isGzip(_ path: String) -> Bool { path.hasSuffix(".gz") }
-
     /// Reads the data file of `h`, inflating it if compressed, checks it holds every voxel, and
     /// hands the voxel bytes to `body`.
     static func withPayload<R>(
@@ -125,10 +133,12 @@ public enum NIfTIReader {
     ) throws(NIfTIError) -> R {
         let dataType = h.dataType!
         let dataBytes = grid.voxelCount * dataType.bytesPerVoxel
-        let needed = h.dataOffset + dataBytes
+        let needed = try payloadEnd(h, dataBytes: dataBytes, path: path)
         let swapped = h.isBigEndian != (1.bigEndian == 1)
         let file = h.dataPath
-        if isGzip(file) {
+        // Compressed or not is decided by the gzip magic bytes, not the name: zlib (and so FSL,
+        // nibabel, nifticlib) reads an uncompressed file named .nii.gz transparently.
+        if FileBytes.isGzip(file) {
             let compressed = try compressedPayload(h, needed: needed, path: path)
             switch compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, count: needed) }) {
             case .success(let bytes):
@@ -149,10 +159,10 @@ public enum NIfTIReader {
     /// inflated straight into the array that is returned: no separate payload buffer, no copy
     /// but one `memmove` past the header. nil for any other kind of file.
     static func inflatedFloat32(_ h: NIfTIHeader, grid: Grid, path: String) throws(NIfTIError) -> [Float]? {
-        guard isGzip(h.dataPath), h.dataType == .float32, h.isBigEndian == (1.bigEndian == 1),
+        guard FileBytes.isGzip(h.dataPath), h.dataType == .float32, h.isBigEndian == (1.bigEndian == 1),
               h.scaling == nil || h.scaling! == (1, 0) else { return nil }
         let count = grid.voxelCount
-        let needed = h.dataOffset + count * 4
+        let needed = try payloadEnd(h, dataBytes: count * 4, path: path)
         let compressed = try compressedPayload(h, needed: needed, path: path)
         var failure: Deflate.Failure?
         // The header and extensions are inflated into the array's first bytes, then the
@@ -167,6 +177,16 @@ public enum NIfTIReader {
         }
         if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
         return voxels
+    }
+
+    /// Where the voxels of `h` end in its data file: `vox_offset` + `dataBytes`. `vox_offset`
+    /// comes from the file: a negative or absurd one is refused before any arithmetic.
+    static func payloadEnd(_ h: NIfTIHeader, dataBytes: Int, path: String) throws(NIfTIError) -> Int {
+        let (needed, overflow) = h.dataOffset.addingReportingOverflow(dataBytes)
+        guard h.dataOffset >= 0, !overflow else {
+            throw NIfTIError(.notNIfTI, path: path, reason: "vox_offset is negative or not finite: not a valid data offset")
+        }
+        return needed
     }
 
     /// The compressed file of `h`, after checking it can hold `needed` inflated bytes:

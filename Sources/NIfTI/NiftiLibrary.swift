@@ -15,7 +15,9 @@ enum NiftiLibrary {
     /// as stored: nifticlib would silently turn a 0 into 1.
     static func readHeader(path: String) -> NIfTIHeader? {
         // nifticlib prints (at any debug level) about dims it refuses: check them first.
-        guard let raw = unvalidatedDims(path: path), NIfTIReader.dimsProblem(raw.dim) == nil else { return nil }
+        // It also prints about datatypes it does not know: the caller names the code instead.
+        guard let raw = unvalidatedDims(path: path), NIfTIReader.dimsProblem(raw.dim) == nil,
+              let type = DataType(rawValue: raw.datatypeCode), type.bytesPerVoxel > 0 else { return nil }
         guard let nim = nifti_image_read(path, 0) else { return nil }
         defer { nifti_image_free(nim) }
         let n = nim.pointee
@@ -24,7 +26,7 @@ enum NiftiLibrary {
             version: raw.version,
             datatypeCode: n.datatype,
             dim: raw.dim,
-            pixdim: tupleArray(n.pixdim, as: Double.self),
+            pixdim: storedPixdim(raw, repaired: tupleArray(n.pixdim, as: Double.self)),
             sclSlope: raw.sclSlope,
             sclInter: raw.sclInter,
             qform: CodedTransform(code: n.qform_code, affine: affine(n.qto_xyz)),
@@ -32,24 +34,45 @@ enum NiftiLibrary {
             xyzUnits: n.xyz_units,
             description: cString(n.descrip),
             dataPath: n.iname.map { String(cString: $0) } ?? path,
-            dataOffset: Int(n.iname_offset),
+            dataOffset: dataOffset(raw, library: Int(n.iname_offset)),
             isBigEndian: n.byteorder == 2)  // MSB_FIRST (a macro Swift does not import)
     }
 
     /// Header fields exactly as stored (byte-swapped to native order), before nifticlib's
-    /// repairs (it turns a 0 dim into 1 and a NaN slope into 1).
+    /// repairs (it turns a 0 dim into 1, a NaN slope into 1, a 0 or NaN pixdim into 1, and an
+    /// out-of-range vox_offset into the header size).
     struct RawFacts {
         var version: Int
         var dim: [Int64]
         var datatypeCode: Int32
         var sclSlope: Double
         var sclInter: Double
+        var pixdim: [Double]
+        var voxOffset: Double
+    }
+
+    /// `pixdim` as stored for the image's dimensions (so that a zero or NaN voxel size is seen
+    /// and refused, not silently made 1 mm), nifticlib's value for the unused ones (a 2-D image
+    /// may store 0 for pixdim[3]).
+    private static func storedPixdim(_ raw: RawFacts, repaired: [Double]) -> [Double] {
+        let n = Int(raw.dim[0])
+        return repaired.indices.map { $0 >= 1 && $0 <= n ? raw.pixdim[$0] : repaired[$0] }
+    }
+
+    /// The data offset: the stored vox_offset, or nifticlib's (the header size) when the stored
+    /// one is below it, as nifticlib and nibabel read single files. A negative or non-finite
+    /// vox_offset gives -1, which the reader refuses; a huge one is kept, and found past the end.
+    private static func dataOffset(_ raw: RawFacts, library: Int) -> Int {
+        guard raw.voxOffset.isFinite, raw.voxOffset >= 0, raw.voxOffset < 0x1p62 else { return -1 }
+        return max(Int(raw.voxOffset), library)
     }
 
     /// The stored facts of the header at `path` without any validity check (also used to
     /// explain why `readHeader` refused a file); nil if there is no NIfTI header at all.
     static func unvalidatedDims(path: String) -> RawFacts? {
         _ = quiet
+        // nifticlib prints (at any debug level) when a header is shorter than its sizeof_hdr.
+        guard headerIsComplete(path) else { return nil }
         var version: Int32 = 0
         guard let raw = nifti_read_header(path, &version, 0) else { return nil }
         defer { free(raw) }
@@ -62,17 +85,35 @@ enum NiftiLibrary {
             let dim = tupleArray(h.dim, as: Int16.self).map { Int64(swap ? $0.byteSwapped : $0) }
             func f(_ x: Float) -> Double { Double(swap ? Float(bitPattern: x.bitPattern.byteSwapped) : x) }
             return RawFacts(version: 1, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
-                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter),
+                            pixdim: tupleArray(h.pixdim, as: Float.self).map(f), voxOffset: f(h.vox_offset))
         case 2:
             let h = raw.assumingMemoryBound(to: nifti_2_header.self).pointee
             let swap = h.sizeof_hdr != 540
             let dim = tupleArray(h.dim, as: Int64.self).map { swap ? $0.byteSwapped : $0 }
             func f(_ x: Double) -> Double { swap ? Double(bitPattern: x.bitPattern.byteSwapped) : x }
             return RawFacts(version: 2, dim: dim, datatypeCode: Int32(swap ? h.datatype.byteSwapped : h.datatype),
-                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter))
+                            sclSlope: f(h.scl_slope), sclInter: f(h.scl_inter),
+                            pixdim: tupleArray(h.pixdim, as: Double.self).map(f),
+                            voxOffset: Double(swap ? h.vox_offset.byteSwapped : h.vox_offset))
         default:
             return nil
         }
+    }
+
+    /// Whether the (possibly gzipped) file at `path` starts with a whole NIfTI-1 (348-byte) or
+    /// NIfTI-2 (540-byte) header, as its `sizeof_hdr` says in either byte order. Anything else is
+    /// left to nifticlib, which refuses it quietly.
+    private static func headerIsComplete(_ path: String) -> Bool {
+        var file = znzopen(path, "rb", 1)
+        guard file != nil else { return true }
+        defer { Xznzclose(&file) }
+        var bytes = [UInt8](repeating: 0, count: 540)
+        let n = bytes.withUnsafeMutableBytes { znzread($0.baseAddress, 1, 540, file) }
+        guard n >= 4 else { return false }
+        let size = bytes.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+        let needed = [size, size.byteSwapped].contains(540) ? 540 : [size, size.byteSwapped].contains(348) ? 348 : 0
+        return n >= needed
     }
 
     /// The bytes of a single-file header (`n+1` or `n+2`) for a 3-D volume on `grid` with the

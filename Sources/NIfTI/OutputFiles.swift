@@ -9,12 +9,20 @@ public enum OutputFiles {
         try FileBytes.writeAtomically(Array(text.utf8), to: path)
     }
 
-    /// Creates `path` and its parents if missing.
+    /// Creates `path` and its parents if missing. The reason on failure is the system's
+    /// (`Not a directory`, `Permission denied`, …), or that a file is in the way.
     public static func createFolder(_ path: String) throws(NIfTIError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw NIfTIError(.cannotWrite, path: path, reason: "cannot create folder: \(error.localizedDescription)")
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw NIfTIError(.cannotWrite, path: path, reason: "cannot create folder: a file of that name exists")
+            }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try createFolder(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw NIfTIError(.cannotWrite, path: path, reason: "cannot create folder: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -19,6 +19,9 @@ enum VoxelDecoder {
         dispatch(dataType, LabelConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
     }
 
+    /// How far from an integer a label value may be (float noise) before it is refused.
+    static let labelTolerance = 1e-3
+
     /// A label value lesionmtr cannot hold, with its storage index.
     struct LabelFailure: Error {
         var index: Int
@@ -80,9 +83,12 @@ enum VoxelDecoder {
             }
             let (slope, intercept) = scaling ?? (1, 0)
             for n in 0..<count {
-                let v = (T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept).rounded()
-                guard v >= Double(Int32.min), v <= Double(Int32.max) else {
-                    return .failure(LabelFailure(index: n, value: v))
+                let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept
+                let v = x.rounded()
+                // Within 1e-3 of an integer: rounding absorbs float noise (2.9999998), but a value
+                // such as 0.37 means the file is not a label image (e.g. a probability map).
+                guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
+                    return .failure(LabelFailure(index: n, value: x))
                 }
                 out[n] = Int32(v)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIfTI
 
 @main
@@ -9,9 +10,12 @@ struct LesionMTRCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Info.self, Stats.self, Batch.self, MergeCommand.self, QC.self, MTRCommand.self, Label.self, Simulate.self])
 
-    /// Sets the allocator up for large voxel arrays, then parses and runs the command.
+    /// Sets the allocator up for large voxel arrays and ignores SIGXFSZ, so that a write beyond
+    /// the file size limit (`ulimit -f`) fails with EFBIG and is reported in one line (exit 74)
+    /// instead of killing the process mid-write; then parses and runs the command.
     static func main() {
         keepFreedVoxelMemory()
+        signal(SIGXFSZ, SIG_IGN)
         main(nil)
     }
 }

@@ -81,3 +81,37 @@ import Testing
         #expect(error.kind == .badLabels)
     }
 }
+
+/// Behaviours added by the hardening work (issue 9): label images that are not labels, and the
+/// exit code of a write that fails after the file was created.
+@Suite struct HardeningReadTests {
+    func write(_ values: [Float]) throws -> String {
+        let path = makeTemporaryDirectory("labels").appendingPathComponent("v.nii.gz").path
+        let grid = Grid(dims: SIMD3(values.count, 1, 1), affine: .scaling(SIMD3(1, 1, 1)))
+        try NIfTIWriter.write(Volume(grid: grid, voxels: values), to: path)
+        return path
+    }
+
+    @Test("a probability map read as labels is refused, naming the value; float noise is rounded")
+    func nonIntegerLabels() throws {
+        let bad = try write([0, 1, 0.37, 2])
+        let error = try #require(throws: NIfTIError.self) { try NIfTIReader.readLabels(at: bad) }
+        #expect(error.kind == .badLabels)
+        #expect(error.reason.contains("0.37") && error.reason.contains("(2, 0, 0)"), "\(error.reason)")
+        #expect(try NIfTIReader.readLabels(at: write([0, 2.9999998, 1.0000001, 4])).voxels == [0, 3, 1, 4])
+    }
+
+    @Test("a write that fails after creating the file exits 74 (I/O error); one that cannot create it 73")
+    func writeExitCodes() {
+        #expect(NIfTIError(.writeFailed, path: "x", reason: "write failed: No space left on device").exitCode == 74)
+        #expect(NIfTIError(.cannotWrite, path: "x", reason: "cannot create: Permission denied").exitCode == 73)
+    }
+
+    @Test("a FIFO is refused at once as not a regular file (a reader must not block on it)")
+    func fifo() throws {
+        let path = makeTemporaryDirectory("fifo").appendingPathComponent("p.nii").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let error = try #require(throws: NIfTIError.self) { try NIfTIReader.readFloat(at: path) }
+        #expect(error.kind == .unreadable && error.exitCode == 66)
+    }
+}

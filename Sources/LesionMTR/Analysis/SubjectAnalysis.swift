@@ -25,7 +25,7 @@ public enum SubjectAnalysis {
         let images = try SubjectImages.load(inputs, options: options)
         let regions = LesionRegions.compute(images, options: options, threads: threads)
         let builder = TableBuilder(inputs: inputs, options: options, images: images, regions: regions, threads: threads)
-        var warnings: [String] = []
+        var warnings = images.warnings
         if regions.distanceToCSF == nil {
             warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")
         }

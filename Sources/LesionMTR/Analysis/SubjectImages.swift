@@ -26,9 +26,13 @@ public struct SubjectImages: Sendable {
     public var sessions: [String]
     /// The baseline session.
     public var baseline: String
+    /// Doubts about the inputs that do not stop the analysis (`InputChecks`), one line each.
+    public var warnings: [String] = []
 
     /// Reads every file of `inputs` (concurrently) and checks the grids: any difference names
-    /// both files and what differs; maps must be 3-D.
+    /// both files and what differs; maps must be 3-D. Then `InputChecks`: negative or
+    /// all-background tissue labels and maps with no finite value in the brain are refused,
+    /// naming the file; lesion ids given as a binary mask give a warning.
     public static func load(_ inputs: SubjectInputs, options: AnalysisOptions) throws(AnalysisError) -> SubjectImages {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
         // Read everything at once: lesion, tissue, optional CSF, then each map file.
@@ -50,6 +54,7 @@ public struct SubjectImages: Sendable {
             }
         }
         let lesionValues = volumes[0].floats!
+        var warnings: [String] = []
         let lesions: LesionInput
         if options.labelled {
             var ids = [Int32](hugePageBacked: lesionValues.count, repeating: 0)
@@ -65,9 +70,11 @@ public struct SubjectImages: Sendable {
             }
             lesions = .ids(ids)
         } else {
+            if let w = InputChecks.labelledLookingMask(lesionValues, path: inputs.lesions) { warnings.append(w) }
             lesions = .mask([UInt8](hugePageBacked: lesionValues) { $0 > 0 ? 1 : 0 })
         }
         let tissue = volumes[1].labels!
+        if let e = InputChecks.tissueProblem(tissue, grid: grid, path: inputs.tissue) { throw .file(e) }
         let csf: [UInt8]
         var next = 2
         if inputs.csf != nil {
@@ -78,9 +85,12 @@ public struct SubjectImages: Sendable {
             csf = [UInt8](hugePageBacked: tissue) { $0 == label ? 1 : 0 }
         }
         let mapVolumes = volumes[next...].map { $0.floats! }
+        for (values, spec) in zip(mapVolumes, inputs.maps) {
+            if let e = InputChecks.emptyMap(values, tissue: tissue, path: spec.path) { throw .file(e) }
+        }
         let maps = plan.series(from: Array(mapVolumes), minMTOff: Float(options.minMTOff))
         return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: maps,
-                             sessions: plan.sessions, baseline: plan.sessions[0])
+                             sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
     }
 
     /// A volume as read: Float32 values or rounded labels, with its grid.

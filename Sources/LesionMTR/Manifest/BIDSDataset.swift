@@ -61,7 +61,7 @@ public enum BIDSDataset {
     /// Covariates per participant id from `participants.tsv` (all columns but `participant_id`).
     static func readParticipants(_ path: String) -> [String: [Covariate]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
-        let lines = text.split(separator: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init),
               let idColumn = header.firstIndex(of: "participant_id") else { return [:] }
         var out: [String: [Covariate]] = [:]

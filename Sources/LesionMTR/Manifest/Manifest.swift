@@ -41,14 +41,26 @@ public struct Manifest: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure(path: path, reason: "not valid UTF-8") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(path: path, reason: "line \(firstInvalidUTF8Line(data)) is not valid UTF-8 (save the manifest as UTF-8)")
+        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(text, folder: folder, path: path)
     }
 
+    /// The 1-based number of the first line of `data` that is not valid UTF-8.
+    static func firstInvalidUTF8Line(_ data: Data) -> Int {
+        for (n, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where String(data: Data(line), encoding: .utf8) == nil {
+            return n + 1
+        }
+        return 1
+    }
+
     /// Parses manifest text; relative paths resolve against `folder`.
     public static func parse(_ text: String, folder: String, path: String = "manifest") throws(Failure) -> Manifest {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // "\r\n" is one Character in Swift: split on it as well as on "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
         while lines.last?.isEmpty == true { lines.removeLast() }

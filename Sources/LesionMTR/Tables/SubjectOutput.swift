@@ -7,9 +7,35 @@ public enum SubjectOutput {
     /// Writes `result` into `folder` (created if needed): lesions.tsv, subjects.tsv, bands.tsv,
     /// voxels.tsv when present, a `.json` sidecar beside each, and with `masks` the NIfTI files
     /// `lesion_ids.nii.gz` (Int32 ids) and `components.nii.gz` (1 core, 2 rim, 3 perilesional).
+    ///
+    /// All or nothing: every file is first written into a hidden staging folder inside `folder`
+    /// and only when all are complete renamed into place, so a failure (disk full, file size
+    /// limit) leaves no new table behind; the staging folder is removed either way.
     public static func write(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
                              provenance: Provenance, masks: Bool) throws(AnalysisError) {
         do { try OutputFiles.createFolder(folder) } catch { throw .file(error) }
+        let staging = folder + "/.lesionmtr-staging-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        do { try OutputFiles.createFolder(staging) } catch { throw .file(error) }
+        let names: [String]
+        do {
+            names = try writeAll(result, inputs: inputs, to: staging, provenance: provenance, masks: masks)
+        } catch {
+            // Name the file the user asked for, not its staging copy.
+            guard case .file(var e) = error else { throw error }
+            e.path = e.path.replacingOccurrences(of: staging, with: folder)
+            throw .file(e)
+        }
+        for name in names where rename(staging + "/" + name, folder + "/" + name) != 0 {
+            throw .file(NIfTIError(.cannotWrite, path: folder + "/" + name,
+                                   reason: "cannot move into place: \(String(cString: strerror(errno)))"))
+        }
+    }
+
+    /// Writes every file of `result` into `folder`; returns their names.
+    private static func writeAll(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
+                                 provenance: Provenance, masks: Bool) throws(AnalysisError) -> [String] {
+        var written: [String] = []
         let maps = Array(Set(result.lesions.columns.compactMap { $0.split(separator: "_").first.map(String.init) }))
         let covariates = inputs.covariates.map(\.name)
         var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
@@ -18,6 +44,7 @@ public enum SubjectOutput {
             try writeText(table.tsv, to: folder + "/\(name).tsv")
             try writeText(Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: provenance),
                           to: folder + "/\(name).json")
+            written += ["\(name).tsv", "\(name).json"]
         }
         if masks {
             do {
@@ -28,7 +55,9 @@ public enum SubjectOutput {
             } catch {
                 throw .file(error)
             }
+            written += ["lesion_ids.nii.gz", "components.nii.gz"]
         }
+        return written
     }
 
     /// Writes `text` to `path` through a temporary file and a rename.

@@ -1,0 +1,46 @@
+import NIfTI
+
+/// Checks of one subject's images that no single file can fail on its own but that signal a
+/// wrong or broken input: each returns the error (or warning) that names the file and the
+/// reason, or nil. None of them ever changes a number.
+enum InputChecks {
+    /// A lesion image read as binary (no `--labelled`) whose positive values are all integers
+    /// with more than one distinct value (e.g. 1, 2, 3): probably lesion ids given without
+    /// `--labelled`. DESIGN §2 reads it as a mask (any value > 0 is lesion, then labelled by
+    /// connectivity, which merges touching ids); since that is a legitimate way to relabel, the
+    /// image is used and this warning says so. Soft (0.2…1) and single-valued (0/1, 0/255)
+    /// masks give no warning.
+    static func labelledLookingMask(_ values: [Float], path: String) -> String? {
+        var first: Float?, second: Float?
+        for x in values where x > 0 {
+            guard x == x.rounded() else { return nil }
+            if first == nil { first = x } else if x != first, second == nil { second = x }
+        }
+        guard let first, let second else { return nil }
+        func text(_ x: Float) -> String { x < 1e9 ? String(Int(x)) : "\(x)" }
+        return "\(path): lesion mask holds several integer values (\(text(min(first, second))), \(text(max(first, second))), …): "
+            + "read as binary (any value > 0 is lesion); pass --labelled to keep them as lesion ids"
+    }
+
+    /// Tissue labels that cannot be a segmentation: a negative label, or no brain voxel at all.
+    /// Positive labels other than the four classes are other brain tissue (DESIGN §3).
+    static func tissueProblem(_ tissue: [Int32], grid: Grid, path: String) -> NIfTIError? {
+        var anyBrain = false
+        for (v, label) in tissue.enumerated() {
+            if label < 0 {
+                let d = grid.dims
+                return NIfTIError(.badLabels, path: path, reason:
+                    "tissue label \(label) at voxel (\(v % d.x), \(v / d.x % d.y), \(v / (d.x * d.y))) is negative (labels are 0 background or positive classes)")
+            }
+            if label != 0 { anyBrain = true }
+        }
+        return anyBrain ? nil : NIfTIError(.badLabels, path: path, reason: "tissue segmentation has no brain voxel (every label is 0)")
+    }
+
+    /// A map with no finite value inside the brain (tissue ≠ 0): an empty or broken file, whose
+    /// every statistic would be n/a. Single NaN/±Inf voxels are fine (counted as invalid).
+    static func emptyMap(_ values: [Float], tissue: [Int32], path: String) -> NIfTIError? {
+        for v in values.indices where tissue[v] != 0 && values[v].isFinite { return nil }
+        return NIfTIError(.badLabels, path: path, reason: "map has no finite value inside the brain (all NaN/Inf): empty or broken file")
+    }
+}
