@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "lesionmtr", targets: ["lesionmtr"]),
         .library(name: "NIfTI", targets: ["NIfTI"]),
         .library(name: "VoxelKernels", targets: ["VoxelKernels"]),
+        .library(name: "TrialStats", targets: ["TrialStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,15 +34,17 @@ let package = Package(
         .systemLibrary(name: "CNifti", path: "Sources/CNifti"),
         .target(name: "NIfTI", dependencies: ["CNifti"], swiftSettings: niftiHeaders, linkerSettings: cLinking),
         .target(name: "VoxelKernels", dependencies: ["NIfTI"], swiftSettings: niftiHeaders),
-        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels"], swiftSettings: niftiHeaders),
+        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels", "TrialStats"], swiftSettings: niftiHeaders),
+        .target(name: "TrialStats"),
         .executableTarget(
             name: "lesionmtr",
             dependencies: [
-                "NIfTI", "LesionMTR",
+                "NIfTI", "LesionMTR", "TrialStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: niftiHeaders),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TrialStatsTests", dependencies: ["TrialStats", "TestSupport"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(
