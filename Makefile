@@ -18,13 +18,14 @@ build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
 ## test: everything CI runs (.ci/run calls this): the Python reference's own tests, the Swift
-## tests (which run the reference and compare),
-## then the cluster path on a real local Slurm with the `make dist` binary (needs root)
+## tests (which run the reference and compare), the model calibration on 20 simulated trials
+## (release binary of `make dist`), then the cluster path on a real local Slurm with that binary (needs root)
 test: deps
 	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) dist
+	scripts/ci/model-calibration.sh .build-dist/release/lesionmtr
 	scripts/ci/slurm-test.sh $(DIST)
 
 ## dist: a release binary with the Swift runtime and nifticlib/zlib/libdeflate linked statically,
@@ -64,6 +65,7 @@ bench: build
 	scripts/bench/kernels-vs-peers
 	SKIP_BUILD=1 scripts/bench/stats-vs-peers
 	SKIP_BUILD=1 scripts/bench/batch-throughput
+	SKIP_BUILD=1 scripts/bench/model-calibration 100
 
 ## install: copy the release binary to $(PREFIX)/bin
 install: build

@@ -12,6 +12,11 @@ public enum LinearModel {
         public var level: String?
         public var fit: ModelFit
         enum CodingKeys: String, CodingKey { case level = "split", fit }
+
+        public init(level: String?, fit: ModelFit) {
+            self.level = level
+            self.fit = fit
+        }
     }
 
     /// Applies the filters, splits by `spec.by` (levels in text order; rows with a missing value
@@ -85,7 +90,7 @@ public enum LinearModel {
         let stats = GroupStatistics(design: design, group: groupIndex, groupCount: groupCount, nested: nestedIndex)
         let objective = ProfileLikelihood(stats: stats, reml: spec.method == .reml || groupIndex == nil)
         guard let result = VarianceRatioOptimizer.maximize(objective) else {
-            throw .tooFewRows(table: table, reason: "the model '\(spec.formula)' could not be evaluated (singular XᵀV⁻¹X)")
+            throw .tooFewRows(table: table, reason: "the model '\(spec.formula)' could not be evaluated (singular XᵀV⁻¹X, or it fits the data exactly)")
         }
         let e = result.evaluation
         let isOLS = groupIndex == nil
@@ -93,16 +98,19 @@ public enum LinearModel {
         var cov: Matrix
         var covarianceName = isOLS ? "ols" : spec.covariance.rawValue
         if !isOLS, spec.covariance == .observed {
-            let k = stats.components, size = p + k
+            // Variance ratios estimated at the boundary 0 are not free parameters there: the
+            // information is taken over β and the interior ratios only.
+            let free = (0..<stats.components).filter { e.theta[$0] > 0 }
+            let size = p + free.count
             var h = Matrix(rows: size, cols: size)
             for i in 0..<p { for j in 0..<p { h[i, j] = -e.hessianBeta[i, j] } }
-            for i in 0..<p { for j in 0..<k { h[i, p + j] = -e.hessianBetaTheta[i, j]; h[p + j, i] = -e.hessianBetaTheta[i, j] } }
-            for i in 0..<k { for j in 0..<k { h[p + i, p + j] = -e.hessianTheta[i, j] } }
-            if let inv = h.inverse() {
+            for i in 0..<p { for (a, j) in free.enumerated() { h[i, p + a] = -e.hessianBetaTheta[i, j]; h[p + a, i] = h[i, p + a] } }
+            for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { h[p + a, p + b] = -e.hessianTheta[i, j] } }
+            if let inv = Cholesky(h)?.inverse {
                 cov = Matrix(rows: p, cols: p)
                 for i in 0..<p { for j in 0..<p { cov[i, j] = inv[i, j] } }
             } else {
-                notes.append("the observed information is singular (a variance at the boundary?): standard errors from (XᵀV⁻¹X)⁻¹")
+                notes.append("the observed information is not positive definite: standard errors from (XᵀV⁻¹X)⁻¹")
                 cov = sigma2 * e.aInverse
                 covarianceName = "expected"
             }

@@ -38,3 +38,15 @@ public struct ModelSpecification: Sendable, Equatable {
         self.nested = nested
     }
 }
+
+extension ModelSpecification {
+    /// This specification with `user` filters added; a user filter replaces the specification's
+    /// own filters on the same column (so `--where component=rim` overrides a preset's
+    /// `component=whole`).
+    public func addingFilters(_ user: [RowFilter]) -> ModelSpecification {
+        var s = self
+        let columns = Set(user.map(\.column))
+        s.filters = filters.filter { !columns.contains($0.column) } + user
+        return s
+    }
+}

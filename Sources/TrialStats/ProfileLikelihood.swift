@@ -38,8 +38,9 @@ struct ProfileLikelihood {
     /// c: n − p for REML, n for ML.
     var c: Double { Double(reml ? stats.rows - stats.p : stats.rows) }
 
-    /// Evaluates at θ (all ≥ 0); nil if A is not positive definite.
-    func evaluate(_ theta: [Double]) -> Evaluation? {
+    /// Evaluates at θ (all ≥ 0); nil if A is not positive definite. Without `derivatives` only
+    /// the log-likelihood, β̂ and q are filled (the derivative fields are empty).
+    func evaluate(_ theta: [Double], derivatives: Bool = true) -> Evaluation? {
         let p = stats.p, k = stats.components
         var a = stats.xtx
         var b = stats.xty
@@ -72,6 +73,7 @@ struct ProfileLikelihood {
             }
             for r in 0..<m { yvy -= g.uty[r] * smUty[r] }
             // I − G S, then W = (I − G S) G, P = (I − G S) UᵀX, Py = (I − G S) Uᵀy.
+            guard derivatives else { continue }
             let igs = Matrix.identity(m) - g.utu * sm
             ws.append(igs * g.utu)
             ps.append(igs * g.utx)
@@ -85,6 +87,11 @@ struct ProfileLikelihood {
         var ll = -0.5 * logDetV - c / 2 * log(q) - c / 2 * (log(2 * Double.pi) + 1 - log(c))
         if reml { ll -= 0.5 * cholA.logDeterminant }
         let aInv = cholA.inverse
+        guard derivatives else {
+            let empty = Matrix(rows: 0, cols: 0)
+            return Evaluation(theta: theta, logLikelihood: ll, beta: beta, a: a, aInverse: aInv, q: q, gradient: [],
+                              hessianTheta: empty, hessianBetaTheta: empty, hessianBeta: empty, profileHessian: empty)
+        }
 
         // First- and second-order pieces by component.
         var trEW = [Double](repeating: 0, count: k)

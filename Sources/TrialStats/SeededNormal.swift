@@ -6,15 +6,22 @@ public struct SeededNormal: Sendable {
     private var state: UInt64
     private var spare: Double?
 
-    public init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 0xD1B5_4A32_D192_ED03 }
+    /// A stream for `seed`. The seed is scrambled twice, so that nearby seeds (replicate r and
+    /// r + 1) start far apart on SplitMix's sequence rather than one step apart.
+    public init(seed: UInt64) { state = Self.mix(Self.mix(seed ^ 0xD1B5_4A32_D192_ED03)) }
+
+    /// SplitMix64's output function (a bijection of 64-bit words).
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return Self.mix(state)
     }
 
     /// Uniform on (0, 1).

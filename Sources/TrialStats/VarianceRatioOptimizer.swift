@@ -22,9 +22,9 @@ enum VarianceRatioOptimizer {
         for _ in 0..<k { starts = starts.flatMap { s in grid.map { s + [$0] } } }
         var best: ProfileLikelihood.Evaluation?
         for s in starts {
-            if let e = objective.evaluate(s), e.logLikelihood > (best?.logLikelihood ?? -.infinity) { best = e }
+            if let e = objective.evaluate(s, derivatives: false), e.logLikelihood > (best?.logLikelihood ?? -.infinity) { best = e }
         }
-        guard var current = best else { return nil }
+        guard let start = best, var current = objective.evaluate(start.theta) else { return nil }
         for iteration in 1...500 {
             let theta = current.theta, g = current.gradient
             let free = (0..<k).filter { theta[$0] > 0 || g[$0] > 0 }

@@ -6,5 +6,5 @@ struct LesionMTRCommand: ParsableCommand {
         commandName: "lesionmtr",
         abstract: "Lesion MTR analysis for multiple sclerosis remyelination trials.",
         version: "0.1.0",
-        subcommands: [Info.self, Stats.self, Batch.self, MergeCommand.self, MTRCommand.self, Label.self, Simulate.self])
+        subcommands: [Info.self, Stats.self, Batch.self, MergeCommand.self, MTRCommand.self, Label.self, Simulate.self, Model.self, Power.self])
 }

@@ -1,0 +1,31 @@
+import ArgumentParser
+import LesionMTR
+import NIfTI
+import TrialStats
+
+extension ModelPreset: ExpressibleByArgument {}
+extension ModelSpecification.Method: ExpressibleByArgument {}
+extension ModelSpecification.Covariance: ExpressibleByArgument {}
+
+/// Parses `--where column=value` / `column!=value`.
+extension RowFilter: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+/// The sysexits code of a modelling error: 66 for a missing file, 65 for bad data, 64 for usage.
+func sysexitCode(for error: Error) -> Int32 {
+    switch error {
+    case let e as DataFrameError:
+        if case .unreadable(_, let reason) = e, reason == "no such file" { return 66 }
+        return 65
+    case let e as ModelError:
+        switch e {
+        case .badFormula, .invalidArgument: return 64
+        case .missingColumn(_, let column, _) where column == "(the file)": return 66
+        default: return 65
+        }
+    case let e as NIfTIError: return e.exitCode
+    case is Manifest.Failure: return 65
+    default: return 65
+    }
+}
