@@ -98,17 +98,12 @@ public enum LinearModel {
         var cov: Matrix
         var covarianceName = isOLS ? "ols" : spec.covariance.rawValue
         if !isOLS, spec.covariance == .observed {
-            // Variance ratios estimated at the boundary 0 are not free parameters there: the
-            // information is taken over β and the interior ratios only.
-            let free = (0..<stats.components).filter { e.theta[$0] > 0 }
-            let size = p + free.count
-            var h = Matrix(rows: size, cols: size)
-            for i in 0..<p { for j in 0..<p { h[i, j] = -e.hessianBeta[i, j] } }
-            for i in 0..<p { for (a, j) in free.enumerated() { h[i, p + a] = -e.hessianBetaTheta[i, j]; h[p + a, i] = h[i, p + a] } }
-            for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { h[p + a, p + b] = -e.hessianTheta[i, j] } }
-            if let inv = Cholesky(h)?.inverse {
-                cov = Matrix(rows: p, cols: p)
-                for i in 0..<p { for j in 0..<p { cov[i, j] = inv[i, j] } }
+            // The observed information of (β, θ), as statsmodels computes it — over every ratio,
+            // or, if that is not positive definite (a ratio at the boundary 0 with the likelihood
+            // still falling there), over β and the interior ratios only.
+            let all = Array(0..<stats.components), interior = all.filter { e.theta[$0] > 0 }
+            if let c = Self.observedCovariance(e, p: p, ratios: all) ?? Self.observedCovariance(e, p: p, ratios: interior) {
+                cov = c
             } else {
                 notes.append("the observed information is not positive definite: standard errors from (XᵀV⁻¹X)⁻¹")
                 cov = sigma2 * e.aInverse
@@ -141,6 +136,20 @@ public enum LinearModel {
             rows: n, droppedRows: design.droppedRows, groups: group == nil ? nil : groupCount,
             nestedUnits: nested == nil ? nil : stats.nestedUnits, logLikelihood: ll,
             iterations: result.iterations, converged: result.converged, notes: notes)
+    }
+
+    /// The β block of the inverse observed information over β and the variance ratios `ratios`,
+    /// or nil if that information is not positive definite.
+    static func observedCovariance(_ e: ProfileLikelihood.Evaluation, p: Int, ratios: [Int]) -> Matrix? {
+        let size = p + ratios.count
+        var h = Matrix(rows: size, cols: size)
+        for i in 0..<p { for j in 0..<p { h[i, j] = -e.hessianBeta[i, j] } }
+        for i in 0..<p { for (a, j) in ratios.enumerated() { h[i, p + a] = -e.hessianBetaTheta[i, j]; h[p + a, i] = h[i, p + a] } }
+        for (a, i) in ratios.enumerated() { for (b, j) in ratios.enumerated() { h[p + a, p + b] = -e.hessianTheta[i, j] } }
+        guard let inv = Cholesky(h)?.inverse else { return nil }
+        var cov = Matrix(rows: p, cols: p)
+        for i in 0..<p { for j in 0..<p { cov[i, j] = inv[i, j] } }
+        return cov
     }
 
     /// The first design column that is (numerically) a linear combination of the earlier ones:

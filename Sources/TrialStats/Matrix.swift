@@ -15,14 +15,6 @@ public struct Matrix: Sendable, Equatable {
         data = [Double](repeating: value, count: rows * cols)
     }
 
-    /// A matrix from its rows (all of equal length).
-    public init(_ rowArrays: [[Double]]) {
-        rows = rowArrays.count
-        cols = rowArrays.first?.count ?? 0
-        data = rowArrays.flatMap { $0 }
-        precondition(data.count == rows * cols, "rows of unequal length")
-    }
-
     /// The `n × n` identity.
     public static func identity(_ n: Int) -> Matrix {
         var m = Matrix(rows: n, cols: n)
@@ -33,13 +25,6 @@ public struct Matrix: Sendable, Equatable {
     public subscript(i: Int, j: Int) -> Double {
         get { data[i * cols + j] }
         set { data[i * cols + j] = newValue }
-    }
-
-    /// The transpose.
-    public var transposed: Matrix {
-        var t = Matrix(rows: cols, cols: rows)
-        for i in 0..<rows { for j in 0..<cols { t[j, i] = self[i, j] } }
-        return t
     }
 
     /// The diagonal elements.
@@ -67,12 +52,6 @@ public struct Matrix: Sendable, Equatable {
         return (0..<a.rows).map { i in (0..<a.cols).reduce(0) { $0 + a[i, $1] * v[$1] } }
     }
 
-    public static func + (a: Matrix, b: Matrix) -> Matrix {
-        var c = a
-        for i in c.data.indices { c.data[i] += b.data[i] }
-        return c
-    }
-
     public static func - (a: Matrix, b: Matrix) -> Matrix {
         var c = a
         for i in c.data.indices { c.data[i] -= b.data[i] }
@@ -83,35 +62,6 @@ public struct Matrix: Sendable, Equatable {
         var c = a
         for i in c.data.indices { c.data[i] *= s }
         return c
-    }
-
-    /// The inverse of a square matrix by Gauss–Jordan elimination with partial pivoting, or nil
-    /// when a pivot is below `1e-13 ×` the largest absolute element (numerically singular).
-    public func inverse() -> Matrix? {
-        precondition(rows == cols, "only square matrices have an inverse")
-        let n = rows
-        var a = self, inv = Matrix.identity(n)
-        let scale = data.map(abs).max() ?? 0
-        guard scale > 0, scale.isFinite else { return nil }
-        for col in 0..<n {
-            var pivot = col
-            for r in col + 1..<max(col + 1, n) where abs(a[r, col]) > abs(a[pivot, col]) { pivot = r }
-            guard abs(a[pivot, col]) > 1e-13 * scale else { return nil }
-            if pivot != col {
-                for j in 0..<n {
-                    a.data.swapAt(col * n + j, pivot * n + j)
-                    inv.data.swapAt(col * n + j, pivot * n + j)
-                }
-            }
-            let p = 1 / a[col, col]
-            for j in 0..<n { a[col, j] *= p; inv[col, j] *= p }
-            for r in 0..<n where r != col {
-                let f = a[r, col]
-                if f == 0 { continue }
-                for j in 0..<n { a[r, j] -= f * a[col, j]; inv[r, j] -= f * inv[col, j] }
-            }
-        }
-        return inv
     }
 }
 

@@ -78,22 +78,10 @@ struct Model: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try exitingOnError {
             let report = try fit()
             if !quiet { print(report.text, terminator: "") }
-            if let output {
-                do {
-                    try (output.hasSuffix(".json") ? report.json : report.tsv).write(toFile: output, atomically: true, encoding: .utf8)
-                } catch {
-                    printError("\(output): cannot write: \(error.localizedDescription)")
-                    throw ExitCode(73)
-                }
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            printError("\(error)")
-            throw ExitCode(sysexitCode(for: error))
+            if let output { try writeResult(output.hasSuffix(".json") ? report.json : report.tsv, to: output) }
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LesionMTR
 import NIfTI
 import TrialStats
@@ -27,5 +28,28 @@ func sysexitCode(for error: Error) -> Int32 {
     case let e as NIfTIError: return e.exitCode
     case is Manifest.Failure: return 65
     default: return 65
+    }
+}
+
+/// Runs a command body, turning any error but `ExitCode` into one line on stderr and its sysexits
+/// code (`sysexitCode(for:)`).
+func exitingOnError(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        printError("\(error)")
+        throw ExitCode(sysexitCode(for: error))
+    }
+}
+
+/// Writes a result file, or fails with one line and exit code 73 (cannot create output).
+func writeResult(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        printError("\(path): cannot write: \(error.localizedDescription)")
+        throw ExitCode(73)
     }
 }

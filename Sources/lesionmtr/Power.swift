@@ -114,7 +114,7 @@ struct Power: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try exitingOnError {
             let vc = try fromModel.map { path throws(ModelError) in try FittedVarianceComponents.read(path, split: split) }
                 ?? FittedVarianceComponents(subject: pow(sdSubject ?? 0, 2), lesion: pow(sdLesion ?? 0, 2), residual: pow(sdResidual!, 2))
             let variance = TwoArmPower.patientVariance(subject: vc.subject, lesion: vc.lesion, residual: vc.residual,
@@ -163,16 +163,8 @@ struct Power: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.keyEncodingStrategy = .convertToSnakeCase
-                do { try encoder.encode(result).write(to: URL(fileURLWithPath: output)) } catch {
-                    printError("\(output): cannot write: \(error.localizedDescription)")
-                    throw ExitCode(73)
-                }
+                try writeResult(String(decoding: try encoder.encode(result), as: UTF8.self) + "\n", to: output)
             }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            printError("\(error)")
-            throw ExitCode(sysexitCode(for: error))
         }
     }
 }

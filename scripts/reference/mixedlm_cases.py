@@ -54,11 +54,25 @@ def fit_case(name, frame, formula, group=None, nested=None, reml=True, filters=(
         if nested:
             kwargs["vc_formula"] = {nested: f"0 + C({nested})"}
         model = smf.mixedlm(formula, data, **kwargs)
-        res = model.fit(reml=reml, method=["bfgs"], gtol=1e-10, maxiter=5000)
-        if not res.converged:
-            res = model.fit(reml=reml, method=["lbfgs", "cg"], maxiter=5000)
-        # Polish: restart from the optimum.
-        res = model.fit(reml=reml, start_params=res.params, method=["bfgs"], gtol=1e-11, maxiter=5000)
+        # statsmodels' default BFGS can stall near a variance of 0; also try Nelder-Mead then BFGS,
+        # and Powell, and keep the converged fit with the highest likelihood, then polish it.
+        fits = []
+        for methods in (["bfgs"], ["nm", "bfgs"], ["powell"]):
+            try:
+                r = model.fit(reml=reml, method=methods, gtol=1e-10, maxiter=5000)
+            except Exception:  # noqa: BLE001 - a failed optimiser is simply not a candidate
+                continue
+            if r.converged:
+                fits.append(r)
+        if not fits:
+            raise SystemExit(f"{name}: statsmodels did not converge")
+        res = max(fits, key=lambda r: r.llf)
+        try:
+            polished = model.fit(reml=reml, start_params=res.params, method=["bfgs"], gtol=1e-11, maxiter=5000)
+            if polished.llf >= res.llf - 1e-9:
+                res = polished
+        except Exception:  # noqa: BLE001
+            pass
         ci = res.conf_int(0.05)
         k = len(res.fe_params)
         params, bse, pvalues = res.fe_params, res.bse_fe, res.pvalues[:k]
