@@ -48,13 +48,13 @@ struct Model: ParsableCommand {
     @Option(help: ArgumentHelp("Fit separately within each level of this column (terms with it are dropped from the formula), e.g. tissue_class.", valueName: "column"))
     var by: String?
 
-    @Option(help: "Estimation of a mixed model: reml (default, as statsmodels and lme4) or ml.")
+    @Option(help: "Estimation of a mixed model: reml (restricted maximum likelihood, the default of statsmodels and lme4) or ml.")
     var method: ModelSpecification.Method = .reml
 
-    @Option(help: "Fixed-effect standard errors of a mixed model: observed (default; inverse observed information, as statsmodels) or expected ((XᵀV⁻¹X)⁻¹, as lme4).")
+    @Option(help: "Fixed-effect standard errors of a mixed model: observed (inverse observed information, as statsmodels) or expected ((XᵀV⁻¹X)⁻¹, as lme4).")
     var se: ModelSpecification.Covariance = .observed
 
-    @Option(help: ArgumentHelp("Confidence level of the intervals (default 0.95).", valueName: "level"))
+    @Option(help: ArgumentHelp("Confidence level of the intervals.", valueName: "level"))
     var confidence = 0.95
 
     @Option(help: ArgumentHelp("Preset follow-up session (default: the last in the table).", valueName: "ses"))

@@ -24,10 +24,10 @@ struct Power: ParsableCommand {
     @Option(help: ArgumentHelp("Target difference between arms Δ, in the response's units (pu for MTR).", valueName: "Δ"))
     var effect: Double
 
-    @Option(help: "Two-sided significance level α (default 0.05).")
+    @Option(help: "Two-sided significance level α.")
     var alpha = 0.05
 
-    @Option(help: "Target power 1 − β (default 0.8).")
+    @Option(help: "Target power 1 − β.")
     var power = 0.8
 
     @Option(name: .customLong("from-model"), help: ArgumentHelp("Variance components from 'lesionmtr model -o FILE.json'.", valueName: "file"))
@@ -48,34 +48,34 @@ struct Power: ParsableCommand {
     @Option(name: .customLong("lesions-per-patient"), help: ArgumentHelp("Lesions analysed per patient, m.", valueName: "m"))
     var lesionsPerPatient: Double
 
-    @Option(name: .customLong("rows-per-lesion"), help: ArgumentHelp("Rows per lesion, k (components or voxels; default 1).", valueName: "k"))
+    @Option(name: .customLong("rows-per-lesion"), help: ArgumentHelp("Rows per lesion, k (components or voxels per lesion).", valueName: "k"))
     var rowsPerLesion = 1.0
 
     @Option(name: .customLong("per-arm"), help: ArgumentHelp("Also give the power at this many patients per arm (and simulate at it).", valueName: "n"))
     var perArm: Int?
 
-    @Option(name: .customLong("simulate-components"), help: ArgumentHelp("Monte-Carlo replicates from the variance-component model (default 0: none).", valueName: "N"))
+    @Option(name: .customLong("simulate-components"), help: ArgumentHelp("Monte-Carlo replicates from the variance-component model (0: none).", valueName: "N"))
     var simulateComponents = 0
 
-    @Option(help: ArgumentHelp("Whole simulated trials (simulate → batch → model) for the empirical power (default 0: none).", valueName: "N"))
+    @Option(help: ArgumentHelp("Whole simulated trials (simulate → batch → model) for the empirical power (0: none).", valueName: "N"))
     var simulate = 0
 
-    @Option(help: "With --simulate: the model fitted to each trial (default lesion).")
+    @Option(help: "With --simulate: the model fitted to each trial.")
     var preset: ModelPreset = .lesion
 
     @Option(name: .customLong("where"), help: ArgumentHelp("With --simulate: keep rows where column=value, e.g. tissue_class=wm (repeatable).", valueName: "column=value"))
     var filters: [RowFilter] = []
 
-    @Option(help: ArgumentHelp("With --simulate: the coefficient tested (default arm[T.treated]).", valueName: "name"))
+    @Option(help: ArgumentHelp("With --simulate: the coefficient tested.", valueName: "name"))
     var term = "arm[T.treated]"
 
-    @Option(name: .customLong("trial-effect"), help: ArgumentHelp("With --simulate: the simulator's --effect, rim gain of a WM lesion far from CSF (pu; default 3).", valueName: "pu"))
+    @Option(name: .customLong("trial-effect"), help: ArgumentHelp("With --simulate: the simulator's --effect, the rim gain of a WM lesion far from CSF (pu).", valueName: "pu"))
     var trialEffect = 3.0
 
-    @Option(help: "With --simulate: voxel size of the simulated trials (default 2mm).")
+    @Option(help: "With --simulate: voxel size of the simulated trials.")
     var grid: Simulate.GridChoice = .twoMM
 
-    @Option(help: ArgumentHelp("First random seed of the simulations (default 1).", valueName: "seed"))
+    @Option(help: ArgumentHelp("First random seed of the simulations (replicate r uses seed + r).", valueName: "seed"))
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("With --simulate: folder with the MNI gm.nii.gz and wm.nii.gz.", valueName: "dir"))
