@@ -22,6 +22,7 @@ public struct ModelReport: Sendable, Encodable {
     /// A number with 6 significant digits (p-values in scientific notation when small).
     static func format(_ x: Double, p: Bool = false) -> String {
         guard x.isFinite else { return "n/a" }
+        if p && x == 0 { return "<1e-300" }
         if p && x < 1e-4 { return String(format: "%.2e", x) }
         return String(format: "%.6g", x)
     }
