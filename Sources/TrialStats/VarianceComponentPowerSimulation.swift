@@ -33,6 +33,17 @@ public struct VarianceComponentPowerSimulation: Sendable {
         public var rejections: Int
         public var power: Double { Double(rejections) / Double(replicates) }
         public var monteCarloSE: Double { (power * (1 - power) / Double(replicates)).squareRoot() }
+
+        enum CodingKeys: String, CodingKey { case replicates, rejections, power, monteCarloSE }
+
+        /// Also writes the power and its Monte-Carlo SE.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(replicates, forKey: .replicates)
+            try c.encode(rejections, forKey: .rejections)
+            try c.encode(power, forKey: .power)
+            try c.encode(monteCarloSE, forKey: .monteCarloSE)
+        }
     }
 
     /// Runs `replicates` trials from `seed` (replicate r uses its own stream, seed + r).

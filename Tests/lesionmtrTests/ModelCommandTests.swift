@@ -83,4 +83,18 @@ import Testing
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("choose one with --split"))
     }
+
+    @Test("power --simulate runs whole trials (simulate → batch → model) and reports the empirical power")
+    func powerSimulatedTrials() throws {
+        let folder = makeTemporaryDirectory("power-sim").path
+        let r = try runProcess(lesionmtrBinary, ["power", "--effect", "1", "--sd-residual", "1", "--lesions-per-patient", "10",
+                                                 "--per-arm", "2", "--simulate", "1", "--where", "tissue_class=wm",
+                                                 "-o", folder + "/power.json"])
+        #expect(r.stdoutText.contains("simulated trials (1 × simulate --subjects 4 → batch → model --preset lesion --where tissue_class=wm"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/power.json"))) as! [String: Any]
+        let sim = try #require(json["simulated_trials"] as? [String: Any])
+        #expect(sim["replicates"] as? Int == 1)
+        #expect(sim["power"] is Double)
+        #expect((sim["mean_standard_error"] as? Double ?? 0) > 0)
+    }
 }

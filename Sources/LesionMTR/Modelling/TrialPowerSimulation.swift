@@ -31,6 +31,19 @@ public struct TrialPowerSimulation: Sendable {
         public var power: Double { Double(rejections) / Double(replicates) }
         /// √(p(1 − p)/N).
         public var monteCarloSE: Double { (power * (1 - power) / Double(replicates)).squareRoot() }
+
+        enum CodingKeys: String, CodingKey { case replicates, rejections, meanEstimate, meanStandardError, power, monteCarloSE }
+
+        /// Also writes the power and its Monte-Carlo SE.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(replicates, forKey: .replicates)
+            try c.encode(rejections, forKey: .rejections)
+            try c.encode(meanEstimate, forKey: .meanEstimate)
+            try c.encode(meanStandardError, forKey: .meanStandardError)
+            try c.encode(power, forKey: .power)
+            try c.encode(monteCarloSE, forKey: .monteCarloSE)
+        }
     }
 
     /// Runs replicates with seeds `firstSeed`, `firstSeed + 1`, … in `scratch` (each replicate's
