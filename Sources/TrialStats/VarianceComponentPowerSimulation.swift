@@ -26,28 +26,8 @@ public struct VarianceComponentPowerSimulation: Sendable {
         self.rowsPerLesion = rowsPerLesion
     }
 
-    /// The outcome: rejections out of replicates, the power and its Monte-Carlo standard error
-    /// √(p(1 − p)/N).
-    public struct Outcome: Sendable, Encodable {
-        public var replicates: Int
-        public var rejections: Int
-        public var power: Double { Double(rejections) / Double(replicates) }
-        public var monteCarloSE: Double { (power * (1 - power) / Double(replicates)).squareRoot() }
-
-        enum CodingKeys: String, CodingKey { case replicates, rejections, power, monteCarloSE }
-
-        /// Also writes the power and its Monte-Carlo SE.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(replicates, forKey: .replicates)
-            try c.encode(rejections, forKey: .rejections)
-            try c.encode(power, forKey: .power)
-            try c.encode(monteCarloSE, forKey: .monteCarloSE)
-        }
-    }
-
     /// Runs `replicates` trials from `seed` (replicate r uses its own stream, seed + r).
-    public func run(replicates: Int, seed: UInt64) throws(ModelError) -> Outcome {
+    public func run(replicates: Int, seed: UInt64) throws(ModelError) -> EmpiricalPower {
         guard replicates >= 1, perArm >= 2, lesionsPerPatient >= 1, rowsPerLesion >= 1 else {
             throw .invalidArgument("the simulation needs ≥ 1 replicate, ≥ 2 patients per arm, ≥ 1 lesion and row per lesion")
         }
@@ -73,6 +53,6 @@ public struct VarianceComponentPowerSimulation: Sendable {
             let fit = try LinearModel.fit(spec, to: frame, table: "simulated replicate \(r)")[0].fit
             if let p = fit.coefficient("arm[T.treated]")?.pValue, p < alpha { rejections += 1 }
         }
-        return Outcome(replicates: replicates, rejections: rejections)
+        return EmpiricalPower(replicates: replicates, rejections: rejections)
     }
 }

@@ -109,7 +109,7 @@ struct Power: ParsableCommand {
         var perArm: Int
         var powerAtPerArm: Double
         var evaluatedPerArm: Int
-        var simulatedComponents: VarianceComponentPowerSimulation.Outcome?
+        var simulatedComponents: EmpiricalPower?
         var simulatedTrials: TrialPowerSimulation.Outcome?
     }
 
@@ -157,7 +157,7 @@ struct Power: ParsableCommand {
                     progress.update(done: done, total: total, item: "trial \(done)")
                 }
                 result.simulatedTrials = o
-                print("  simulated trials (\(o.replicates) × simulate --subjects \(2 * at) → batch → model --preset \(preset.rawValue)\(filters.isEmpty ? "" : " --where " + filters.map(\.description).joined(separator: " --where ")), \(term)): power \(f(o.power)) ± \(f(o.monteCarloSE)) (MC SE); mean estimate \(f(o.meanEstimate)), mean SE \(f(o.meanStandardError))")
+                print("  simulated trials (\(o.power.replicates) × simulate --subjects \(2 * at) → batch → model --preset \(preset.rawValue)\(filters.isEmpty ? "" : " --where " + filters.map(\.description).joined(separator: " --where ")), \(term)): power \(f(o.power.power)) ± \(f(o.power.monteCarloSE)) (MC SE); mean estimate \(f(o.meanEstimate)), mean SE \(f(o.meanStandardError))")
             }
             if let output {
                 let encoder = JSONEncoder()

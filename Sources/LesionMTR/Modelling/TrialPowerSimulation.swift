@@ -22,28 +22,11 @@ public struct TrialPowerSimulation: Sendable {
         self.preset = preset
     }
 
-    /// Rejections out of replicates, the mean estimate and mean standard error of the term.
+    /// The power of the test of `term`, with the mean estimate and mean standard error of the term.
     public struct Outcome: Sendable, Encodable {
-        public var replicates: Int
-        public var rejections: Int
+        public var power: EmpiricalPower
         public var meanEstimate: Double
         public var meanStandardError: Double
-        public var power: Double { Double(rejections) / Double(replicates) }
-        /// √(p(1 − p)/N).
-        public var monteCarloSE: Double { (power * (1 - power) / Double(replicates)).squareRoot() }
-
-        enum CodingKeys: String, CodingKey { case replicates, rejections, meanEstimate, meanStandardError, power, monteCarloSE }
-
-        /// Also writes the power and its Monte-Carlo SE.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(replicates, forKey: .replicates)
-            try c.encode(rejections, forKey: .rejections)
-            try c.encode(meanEstimate, forKey: .meanEstimate)
-            try c.encode(meanStandardError, forKey: .meanStandardError)
-            try c.encode(power, forKey: .power)
-            try c.encode(monteCarloSE, forKey: .monteCarloSE)
-        }
     }
 
     /// Runs replicates with seeds `firstSeed`, `firstSeed + 1`, … in `scratch` (each replicate's
@@ -77,7 +60,7 @@ public struct TrialPowerSimulation: Sendable {
             ses += c.standardError
             progress(r + 1, replicates)
         }
-        return Outcome(replicates: replicates, rejections: rejections, meanEstimate: estimates / Double(replicates),
+        return Outcome(power: EmpiricalPower(replicates: replicates, rejections: rejections), meanEstimate: estimates / Double(replicates),
                        meanStandardError: ses / Double(replicates))
     }
 }
