@@ -18,10 +18,11 @@ build: deps
 	$(SWIFT) build -c release --product lesionmtr
 
 ## test: everything CI runs (.ci/run calls this), cheap first: the Python reference's own tests,
-## the Swift tests (which run the reference and compare, the bad-input corpus, and open the QC
-## report in headless Chromium: its screenshot is kept in .build/qc-artifacts/), 60 s of
-## libFuzzer on the NIfTI reader, the test suite once under AddressSanitizer, then the cluster
-## path on a real local Slurm with the `make dist` binary (needs root)
+## the Swift tests (which run the reference and compare, the bad-input corpus, the statsmodels
+## comparison, and open the QC report in headless Chromium: its screenshot is kept in
+## .build/qc-artifacts/), 60 s of libFuzzer on the NIfTI reader, the test suite once under
+## AddressSanitizer, the model calibration on 20 simulated trials (release binary of `make dist`),
+## then the cluster path on a real local Slurm with that binary (needs root)
 test: deps
 	.venv/bin/python -m pytest -q scripts/reference/test_reference.py
 	$(SWIFT) build --build-tests
@@ -29,6 +30,7 @@ test: deps
 	scripts/ci/fuzz.sh 60
 	SWIFT=$(SWIFT) scripts/ci/asan-test.sh $(ASAN_TEST_ARGS)
 	$(MAKE) dist
+	scripts/ci/model-calibration.sh .build-dist/release/lesionmtr
 	scripts/ci/slurm-test.sh $(DIST)
 
 ## dist: a release binary with the Swift runtime and nifticlib/zlib/libdeflate linked statically,
@@ -69,6 +71,7 @@ bench: build
 	SKIP_BUILD=1 scripts/bench/stats-vs-peers
 	SKIP_BUILD=1 scripts/bench/batch-throughput
 	SKIP_BUILD=1 scripts/bench/qc-timing
+	SKIP_BUILD=1 scripts/bench/model-calibration 100
 
 ## install: copy the release binary to $(PREFIX)/bin
 install: build

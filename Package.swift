@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "lesionmtr", targets: ["lesionmtr"]),
         .library(name: "NIfTI", targets: ["NIfTI"]),
         .library(name: "VoxelKernels", targets: ["VoxelKernels"]),
+        .library(name: "TrialStats", targets: ["TrialStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,15 +39,17 @@ let package = Package(
         // itself (statically, it comes with NIfTI's archives).
         .target(name: "Raster", dependencies: ["CNifti"], swiftSettings: niftiHeaders,
                 linkerSettings: staticC ? [] : [.linkedLibrary("deflate")]),
-        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels", "Raster"], swiftSettings: niftiHeaders),
+        .target(name: "LesionMTR", dependencies: ["NIfTI", "VoxelKernels", "Raster", "TrialStats"], swiftSettings: niftiHeaders),
+        .target(name: "TrialStats"),
         .executableTarget(
             name: "lesionmtr",
             dependencies: [
-                "NIfTI", "LesionMTR",
+                "NIfTI", "LesionMTR", "TrialStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: niftiHeaders),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TrialStatsTests", dependencies: ["TrialStats", "TestSupport"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(name: "LesionMTRTests", dependencies: ["LesionMTR", "NIfTI", "VoxelKernels", "Raster", "TestSupport"], swiftSettings: niftiHeaders),
         .testTarget(name: "RasterTests", dependencies: ["Raster"], swiftSettings: niftiHeaders),

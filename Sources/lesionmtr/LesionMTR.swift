@@ -8,7 +8,7 @@ struct LesionMTRCommand: ParsableCommand {
         commandName: "lesionmtr",
         abstract: "Lesion MTR analysis for multiple sclerosis remyelination trials.",
         version: "0.1.0",
-        subcommands: [Info.self, Stats.self, Batch.self, MergeCommand.self, QC.self, MTRCommand.self, Label.self, Simulate.self])
+        subcommands: [Info.self, Stats.self, Batch.self, MergeCommand.self, QC.self, MTRCommand.self, Label.self, Simulate.self, Model.self, Power.self])
 
     /// Sets the allocator up for large voxel arrays and ignores SIGXFSZ, so that a write beyond
     /// the file size limit (`ulimit -f`) fails with EFBIG and is reported in one line (exit 74)
