@@ -17,7 +17,7 @@ mkdir -p "$out/corpus"
 binary="$out/nifti-fuzz"
 if [ ! -x "$binary" ] || [ -n "$(find Sources/NIfTI Fuzz -name '*.swift' -newer "$binary")" ]; then
   echo "fuzz: building $binary"
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name NIfTIFuzz \
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name NIfTIFuzz -package-name lesionmtr \
     -I Sources/CNifti -Xcc -I/usr/include/nifti Sources/NIfTI/*.swift Fuzz/NIfTIFuzz.swift \
     -lnifti2 -lznz -ldeflate -lz -lm -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
 fi
