@@ -48,21 +48,23 @@ dist: deps
 
 DEMO ?= demo-out
 
-## demo: build, simulate a small two-arm trial on the bundled MNI anatomy, run the batch, show the result
+## demo: build, simulate a small two-arm trial on the bundled MNI anatomy, run the batch (with the QC
+## report), show the per-subject outcome and the primary and lesion-level models
 demo: build
 	@echo "== lesionmtr info: the bundled MNI ICBM152 2009a anatomy"
 	$(BIN) info sample-data/anatomy/t1.nii.gz
-	@echo "== lesionmtr simulate: 8 subjects, 1 mm, baseline + 6 months, into $(DEMO)/trial"
-	$(BIN) simulate --subjects 8 --seed 1 -o $(DEMO)/trial
-	@echo "== lesionmtr batch: every subject, tables into $(DEMO)/out"
-	$(BIN) batch $(DEMO)/trial/manifest.tsv -o $(DEMO)/out
+	@echo "== lesionmtr simulate: 16 subjects, 1 mm, baseline + 6 months, into $(DEMO)/trial"
+	$(BIN) simulate --subjects 16 --seed 1 -o $(DEMO)/trial
+	@echo "== lesionmtr batch: every subject, tables and the QC report into $(DEMO)/out"
+	$(BIN) batch $(DEMO)/trial/manifest.tsv -o $(DEMO)/out --qc
 	@echo "== per subject: arm, lesions, submedian lesions, and the primary outcome (submedian MTR change, pu)"
 	@awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$$i]=i; print "subject\tarm\tn_lesions\tn_submedian\tdelta_submedian_mtr_m6"; next} \
 	  {print $$c["subject"]"\t"$$c["arm"]"\t"$$c["n_lesions"]"\t"$$c["n_submedian"]"\t"$$c["delta_submedian_mtr_m6"]}' $(DEMO)/out/subjects.tsv
-	@echo "== mean primary outcome by arm"
-	@awk -F'\t' 'NR==1{for(i=1;i<=NF;i++)c[$$i]=i; next} {s[$$c["arm"]]+=$$c["delta_submedian_mtr_m6"]; n[$$c["arm"]]++} \
-	  END{for(a in s) printf "%s\t%.3f pu (n=%d)\n", a, s[a]/n[a], n[a]}' $(DEMO)/out/subjects.tsv
-	@echo "== tables: $(DEMO)/out/lesions.tsv, subjects.tsv, bands.tsv (+ .json sidecars); truth: $(DEMO)/trial/truth.json"
+	@echo "== lesionmtr model --preset primary: the trial's primary analysis (ANCOVA; the simulated effect is 3 pu in WM rims)"
+	$(BIN) model --preset primary $(DEMO)/out
+	@echo "== lesionmtr model --preset lesion: lesion-level, by tissue class"
+	$(BIN) model --preset lesion $(DEMO)/out
+	@echo "== tables: $(DEMO)/out/lesions.tsv, subjects.tsv, bands.tsv (+ .json sidecars); QC report: $(DEMO)/out/qc/index.html; truth: $(DEMO)/trial/truth.json"
 
 ## bench: benchmarks and peer comparisons (installs the peers into .venv)
 bench: build
