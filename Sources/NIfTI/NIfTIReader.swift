@@ -172,7 +172,7 @@ public enum NIfTIReader {
             adviseHugePages(raw.baseAddress!, bytes: raw.count)
             failure = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<needed])) }
             guard failure == nil else { return }
-            raw.baseAddress!.copyMemory(from: raw.baseAddress! + h.dataOffset, byteCount: count * 4)
+            memmove(raw.baseAddress!, raw.baseAddress! + h.dataOffset, count * 4)  // overlapping: memmove
             initialized = count
         }
         if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
