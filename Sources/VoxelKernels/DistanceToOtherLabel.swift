@@ -15,29 +15,32 @@ import NIfTI
 ///   (one spacing) from the outside; an image without labels gives all zeros.
 public enum DistanceToOtherLabel {
     /// Steps (1…`bound`, or `bound + 1` for farther) from each labelled voxel to the nearest
-    /// voxel not in its label; 0 for background voxels.
-    public static func steps(_ labels: Volume<Int32>, bound: Int, threads: Int = defaultThreadCount) -> [Int32] {
-        run(labels, threads: threads, zero: Int32(0)) { mask, box in
+    /// voxel not in its label; 0 for background voxels. `boxes`: those of `labels`, when the
+    /// caller has them already (else found here).
+    public static func steps(_ labels: Volume<Int32>, bound: Int, boxes: LabelBoxes? = nil,
+                             threads: Int = defaultThreadCount) -> [Int32] {
+        run(labels, boxes: boxes, threads: threads, zero: Int32(0)) { mask, box in
             CityBlockDistance.distances(mask, dims: box.dims, bound: bound, outsideIsFeature: true, threads: 1)
         }
     }
 
     /// Euclidean distance (mm, voxel spacing honoured) from each labelled voxel to the centre of
-    /// the nearest voxel not in its label; 0 for background voxels.
-    public static func millimetres(_ labels: Volume<Int32>, threads: Int = defaultThreadCount) -> [Double] {
+    /// the nearest voxel not in its label; 0 for background voxels. `boxes` as for `steps`.
+    public static func millimetres(_ labels: Volume<Int32>, boxes: LabelBoxes? = nil,
+                                   threads: Int = defaultThreadCount) -> [Double] {
         let spacing = labels.grid.spacing
-        return run(labels, threads: threads, zero: 0.0) { mask, box in
+        return run(labels, boxes: boxes, threads: threads, zero: 0.0) { mask, box in
             EuclideanDistance.transform(mask, dims: box.dims, spacing: spacing, outsideIsFeature: true, threads: 1)
         }
     }
 
     private static func run<D: Sendable & BitwiseCopyable>(
-        _ labels: Volume<Int32>, threads: Int, zero: D, transform: ([UInt8], VoxelBox) -> [D]
+        _ labels: Volume<Int32>, boxes: LabelBoxes?, threads: Int, zero: D, transform: ([UInt8], VoxelBox) -> [D]
     ) -> [D] {
         let dims = labels.grid.dims
         var result = [D](hugePageBacked: labels.voxels.count, repeating: zero)
         labels.voxels.withUnsafeBufferPointer { lv in
-            let objects = LabelBoxes(lv, dims: dims)
+            let objects = boxes ?? LabelBoxes(lv, dims: dims)
             let src = UnsafeSendable(lv.baseAddress!)
             result.withUnsafeMutableBufferPointer { out in
                 let dst = UnsafeSendable(out.baseAddress!)

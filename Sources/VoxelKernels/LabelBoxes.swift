@@ -1,13 +1,22 @@
-/// Bounding boxes of the non-zero labels of a label volume, found in one pass.
+import NIfTI
+
+/// Bounding boxes of the non-zero labels of a label volume, found in one pass. Found once, they
+/// can serve several per-object kernels over the same labels (`DistanceToOtherLabel`,
+/// `LabelReach`).
 ///
 /// - Complexity: O(N + L) time for N voxels and L distinct labels; O(L) memory (an array indexed
 ///   by label when ids are dense, a dictionary otherwise).
 /// - Edge cases: no non-zero voxel gives no boxes; ids may be any non-zero Int32.
-struct LabelBoxes {
+public struct LabelBoxes: Sendable {
     /// Distinct non-zero labels, ascending.
-    var labels: [Int32] = []
+    public private(set) var labels: [Int32] = []
     /// `boxes[n]` bounds label `labels[n]` (upper bounds exclusive).
-    var boxes: [VoxelBox] = []
+    public private(set) var boxes: [VoxelBox] = []
+
+    /// The boxes of the labels of `volume`.
+    public init(_ volume: Volume<Int32>) {
+        self = volume.voxels.withUnsafeBufferPointer { LabelBoxes($0, dims: volume.grid.dims) }
+    }
 
     init(_ voxels: UnsafeBufferPointer<Int32>, dims: SIMD3<Int>) {
         var maxLabel: Int32 = 0, minLabel: Int32 = 0

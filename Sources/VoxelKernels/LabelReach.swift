@@ -16,26 +16,29 @@ import NIfTI
 ///   label get 0 and, for steps, `reach + 1`, for mm², +∞; negative or zero labels are unlabelled.
 public enum LabelReach {
     /// Nearest label and city-block steps (0…`reach`, or `reach + 1` beyond) for every voxel.
-    public static func steps(_ labels: Volume<Int32>, reach: Int) -> (nearest: [Int32], distance: [Int32]) {
+    /// `boxes`: those of `labels`, when the caller has them already (else found here).
+    public static func steps(_ labels: Volume<Int32>, reach: Int, boxes: LabelBoxes? = nil) -> (nearest: [Int32], distance: [Int32]) {
         let reach = max(0, reach)
         let far = Int32(reach + 1)
-        return merge(labels, far: far, margin: SIMD3(repeating: reach)) { mask, dims in
+        return merge(labels, boxes: boxes, far: far, margin: SIMD3(repeating: reach)) { mask, dims in
             CityBlockDistance.distances(mask, dims: dims, bound: reach, threads: 1)
         } within: { $0 <= Int32(reach) }
     }
 
     /// Nearest label and squared Euclidean distance (mm², exact in Double, so that "within
     /// reach" and ties are decided without rounding) for every voxel within `reach` mm of a label.
-    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double) -> (nearest: [Int32], distance: [Double]) {
+    /// `boxes` as for `steps`.
+    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double, boxes: LabelBoxes? = nil)
+        -> (nearest: [Int32], distance: [Double]) {
         let s = labels.grid.spacing
         let margin = SIMD3((0..<3).map { Int((max(0, reach) / s[$0]).rounded(.up)) })
-        return merge(labels, far: Double.infinity, margin: margin) { mask, dims in
+        return merge(labels, boxes: boxes, far: Double.infinity, margin: margin) { mask, dims in
             EuclideanDistance.transform(mask, dims: dims, spacing: s, squared: true, threads: 1)
         } within: { isWithin(squared: $0, radius: reach) }
     }
 
     private static func merge<D: Comparable & Numeric & BitwiseCopyable>(
-        _ labels: Volume<Int32>, far: D, margin: SIMD3<Int>,
+        _ labels: Volume<Int32>, boxes: LabelBoxes?, far: D, margin: SIMD3<Int>,
         transform: ([UInt8], SIMD3<Int>) -> [D], within: (D) -> Bool
     ) -> (nearest: [Int32], distance: [D]) {
         let dims = labels.grid.dims
@@ -46,7 +49,7 @@ public enum LabelReach {
                 nearest[v] = lv[v]
                 distance[v] = 0
             }
-            let objects = LabelBoxes(lv, dims: dims)
+            let objects = boxes ?? LabelBoxes(lv, dims: dims)
             for (label, tight) in zip(objects.labels, objects.boxes) where label > 0 {
                 let box = VoxelBox(lower: pointwiseMax(tight.lower &- margin, .zero), upper: pointwiseMin(tight.upper &+ margin, dims))
                 var mask = [UInt8](repeating: 0, count: box.voxelCount)

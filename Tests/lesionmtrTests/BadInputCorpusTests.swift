@@ -136,8 +136,8 @@ import Testing
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let streams = makeTemporaryDirectory("streams")
         let errURL = streams.appendingPathComponent("stderr"), outURL = streams.appendingPathComponent("stdout")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: streams) }
         let err = try FileHandle(forWritingTo: errURL), out = try FileHandle(forWritingTo: outURL)
         p.standardError = err

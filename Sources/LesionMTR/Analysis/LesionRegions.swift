@@ -39,10 +39,10 @@ public struct LesionRegions: Sendable {
         case .mask(let mask):
             ids = LesionLabelling.label(mask, dims: grid.dims, connectivity: options.connectivity, minVoxels: options.minVoxels).labels
         }
-        var present = [Bool](repeating: false, count: Int(ids.max() ?? 0) + 1)
-        for id in ids where id > 0 { present[Int(id)] = true }
-        let lesionIDs = present.indices.filter { present[$0] }.map { Int32($0) }
         let idVolume = Volume(grid: grid, voxels: ids)
+        // One pass finds the lesions present (ids are ≥ 0) and their boxes, for the rim and the shell.
+        let boxes = LabelBoxes(idVolume)
+        let lesionIDs = boxes.labels
 
         // 2. Rim and core: distance to the nearest voxel not in the same lesion.
         var component = [UInt8](hugePageBacked: n, repeating: ComponentCode.none.rawValue)
@@ -50,13 +50,13 @@ public struct LesionRegions: Sendable {
         switch options.unit {
         case .voxel:
             let w = Int(options.rimWidth.rounded(.down))
-            let steps = DistanceToOtherLabel.steps(idVolume, bound: max(w, 0), threads: threads)
+            let steps = DistanceToOtherLabel.steps(idVolume, bound: max(w, 0), boxes: boxes, threads: threads)
             for v in 0..<n where ids[v] > 0 {
                 component[v] = (w >= 1 && steps[v] <= Int32(w) ? ComponentCode.rim : .core).rawValue
                 owner[v] = ids[v]
             }
         case .mm:
-            let d = DistanceToOtherLabel.millimetres(idVolume, threads: threads)
+            let d = DistanceToOtherLabel.millimetres(idVolume, boxes: boxes, threads: threads)
             for v in 0..<n where ids[v] > 0 {
                 component[v] = (d[v] <= options.rimWidth * (1 + 1e-12) ? ComponentCode.rim : .core).rawValue
                 owner[v] = ids[v]
@@ -83,11 +83,11 @@ public struct LesionRegions: Sendable {
         case .voxel:
             let w = max(-1, Int(options.perilesionalWidth.rounded(.down)))
             let gap = max(0, Int(options.nawmGap.rounded(.down)))
-            let reach = LabelReach.steps(idVolume, reach: max(w, gap, 0))
+            let reach = LabelReach.steps(idVolume, reach: max(w, gap, 0), boxes: boxes)
             classify(nearest: reach.nearest, isPerilesional: { reach.distance[$0] <= Int32(w) },
                      isNearLesion: { reach.distance[$0] <= Int32(gap) })
         case .mm:
-            let reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap))
+            let reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap), boxes: boxes)
             classify(nearest: reach.nearest, isPerilesional: { isWithin(squared: reach.distance[$0], radius: options.perilesionalWidth) },
                      isNearLesion: { isWithin(squared: reach.distance[$0], radius: options.nawmGap) })
         }

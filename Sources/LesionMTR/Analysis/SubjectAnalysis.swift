@@ -205,10 +205,8 @@ struct TableBuilder {
         let below = submedian?.below
         row.append(Cell.number(submedian?.median))
         row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
-        row.append(Cell.count(regions.nawm.reduce(0) { $0 + Int($1) }))
-
-
         let nawmVoxels = regions.nawm.indices.filter { regions.nawm[$0] == 1 }
+        row.append(Cell.count(nawmVoxels.count))
         let nawmLabels = [Int32](repeating: 1, count: nawmVoxels.count)
         for map in images.maps {
             for (s, values) in zip(map.sessions, map.values) {
