@@ -159,7 +159,6 @@ func edtKernel<S: DistanceStorage>(
         // along each j-line.
         parallelChunks(nz, threads: threads) { slices in
             let scratch = EnvelopeScratch(ny)
-            defer { scratch.deallocate() }
             let f = f.value, inp = inp.value
             for z in slices {
                 for y in 0 ..< ny {
@@ -178,7 +177,6 @@ func edtKernel<S: DistanceStorage>(
         // Pass k: lower envelope along each k-line, a j-row at a time.
         parallelChunks(ny, threads: threads) { rows in
             let scratch = EnvelopeScratch(nz)
-            defer { scratch.deallocate() }
             for y in rows {
                 linesPass(f.value + y * nx, lines: nx, n: nz, stride: nx * ny, s2: s2.z, border: outsideIsFeature,
                           root: !squared, wanted: wanted.map { UnsafePointer($0.columns + y * nx) }, scratch)
@@ -192,11 +190,11 @@ func edtKernel<S: DistanceStorage>(
 /// blocks of `EnvelopeScratch.block` lines: gathered into contiguous scratch (so each cache
 /// line and page of the strided data is touched once per block), enveloped, scattered back.
 /// With `wanted`, only lines l with `wanted[l]` are transformed and written; the others are
-/// left as they are.
+/// left as they are. `origin` is the grid coordinate of t = 0 (see `envelope`).
 @inline(__always)
-private func linesPass<S: DistanceStorage>(
+func linesPass<S: DistanceStorage>(
     _ base: UnsafeMutablePointer<S>, lines: Int, n: Int, stride: Int, s2: Double, border: Bool, root: Bool,
-    wanted: UnsafePointer<Bool>?, _ scratch: EnvelopeScratch
+    wanted: UnsafePointer<Bool>?, origin: Int = 0, _ scratch: EnvelopeScratch
 ) {
     let block = EnvelopeScratch.block
     var first = 0
@@ -222,7 +220,7 @@ private func linesPass<S: DistanceStorage>(
             continue
         }
         if let wanted {
-            for b in 0 ..< width where wanted[first + b] { envelope(g + b * n, n, s2, border, scratch) }
+            for b in 0 ..< width where wanted[first + b] { envelope(g + b * n, n, s2, border, scratch, origin: origin) }
             for t in 0 ..< n {
                 let dst = base + t * stride + first
                 for b in 0 ..< width where wanted[first + b] {
@@ -230,7 +228,7 @@ private func linesPass<S: DistanceStorage>(
                 }
             }
         } else {
-            for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch) }
+            for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch, origin: origin) }
             for t in 0 ..< n {
                 let dst = base + t * stride + first
                 if root {
@@ -246,7 +244,7 @@ private func linesPass<S: DistanceStorage>(
 
 /// Squared distance along a row to the nearest feature of the row (or the border).
 @inline(__always)
-private func rowPass<S: DistanceStorage>(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<S>, _ n: Int, _ s2: Double, _ border: Bool) {
+func rowPass<S: DistanceStorage>(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<S>, _ n: Int, _ s2: Double, _ border: Bool) {
     // Forward: steps since the last feature; backward: steps to the next; keep the smaller.
     let none = Int32.max / 2
     var last: Int32 = border ? -1 : -none
@@ -268,7 +266,8 @@ private func rowPass<S: DistanceStorage>(_ src: UnsafePointer<UInt8>, _ dst: Uns
     }
 }
 
-/// Scratch buffers for one line of the envelope pass.
+/// Scratch buffers for one line of the envelope pass (and a block of gathered lines), freed
+/// with the object.
 final class EnvelopeScratch {
     /// Lines transformed together by `linesPass`.
     static let block = 16
@@ -285,7 +284,7 @@ final class EnvelopeScratch {
         v = .allocate(capacity: n)
         z = .allocate(capacity: n + 1)
     }
-    func deallocate() {
+    deinit {
         gathered.deallocate(); out.deallocate(); v.deallocate(); z.deallocate(); inverse.deallocate()
     }
 
@@ -307,8 +306,13 @@ final class EnvelopeScratch {
 /// can be lowest for any point outside the run, and points inside it stay 0 — so interior zeros
 /// add no parabola (most voxels of a brain mask lie in such runs). Intersections multiply by a
 /// table of `1 / (2·s2·k)` instead of dividing.
+///
+/// `origin` is the coordinate of `f[0]` on the whole line (default 0): the parabolas are written
+/// in those coordinates, so a window of a longer line whose other values are all +∞ gives
+/// bit-identical results to the whole line (the intersections round the same way).
 @inline(__always)
-private func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch) {
+func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch,
+              origin: Int = 0) {
     let v = s.v, z = s.z, inv = s.reciprocal(s2, n)
     var k = -1
     var q = 0
@@ -322,7 +326,7 @@ private func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double,
             q = e
             continue
         }
-        let dq = Double(q)
+        let dq = Double(q + origin)
         let gq = fq + s2 * dq * dq
         if k < 0 {
             k = 0
@@ -335,7 +339,7 @@ private func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double,
         var sep: Double
         while true {
             let r = v[k]
-            let dr = Double(r)
+            let dr = Double(r + origin)
             sep = (gq - (f[r] + s2 * dr * dr)) * inv[q - r]
             if sep <= z[k] && k > 0 { k -= 1 } else { break }
         }
@@ -362,10 +366,10 @@ private func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double,
                 out[p] = 0
                 continue
             }
-            let dp = Double(p)
+            let dp = Double(p + origin)
             while z[j + 1] < dp { j += 1 }
             let r = v[j]
-            let t = dp - Double(r)
+            let t = dp - Double(r + origin)
             out[p] = f[r] + s2 * t * t
         }
     }

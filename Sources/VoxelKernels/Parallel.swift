@@ -12,26 +12,42 @@ public var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCoun
 /// - Complexity: O(count / grain) scheduling overhead.
 @usableFromInline
 func parallelChunks(_ count: Int, threads: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+    parallelChunks(count, threads: threads, grain: grain, state: { () }) { _, chunk in body(chunk) }
+}
+
+/// `parallelChunks` with per-worker state: each worker makes one `State` with `makeState` (for
+/// example scratch buffers, freed when the worker is done with it) and hands it to `body` for
+/// every chunk it runs. The chunks are the same as without state, so results must not depend on
+/// what a previous chunk left in the state.
+/// - Complexity: O(count / grain) scheduling overhead and one `makeState` per worker.
+@usableFromInline
+func parallelChunks<State>(
+    _ count: Int, threads: Int, grain: Int = 1, state makeState: () -> State, _ body: (inout State, Range<Int>) -> Void
+) {
     guard count > 0 else { return }
     let grain = max(1, grain)
     let chunks = (count + grain - 1) / grain
     let workers = min(max(1, threads), chunks)
     if workers == 1 {
-        body(0 ..< count)
+        var state = makeState()
+        body(&state, 0 ..< count)
         return
     }
     // Hand chunks out in order to each worker from a shared atomic-free striding scheme:
     // worker w takes chunks w, w + workers, … (deterministic data, dynamic-free scheduling).
     let perChunk = (count + chunks - 1) / chunks
-    withoutActuallyEscaping(body) { body in
-        let box = UnsafeSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var c = w
-            while c < chunks {
-                let lo = c * perChunk
-                let hi = min(count, lo + perChunk)
-                if lo < hi { box.value(lo ..< hi) }
-                c += workers
+    withoutActuallyEscaping(makeState) { makeState in
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable((makeState, body))
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var state = shared.value.0()
+                var c = w
+                while c < chunks {
+                    let lo = c * perChunk
+                    let hi = min(count, lo + perChunk)
+                    if lo < hi { shared.value.1(&state, lo ..< hi) }
+                    c += workers
+                }
             }
         }
     }
