@@ -272,20 +272,22 @@ final class EnvelopeScratch {
     /// Lines transformed together by `linesPass`.
     static let block = 16
     let gathered: UnsafeMutablePointer<Double>
-    let out: UnsafeMutablePointer<Double>
     let v: UnsafeMutablePointer<Int>
+    let vf: UnsafeMutablePointer<Double>
+    let vg: UnsafeMutablePointer<Double>
     let z: UnsafeMutablePointer<Double>
     let inverse: UnsafeMutablePointer<Double>
     var inverseFor: Double = .nan
     init(_ n: Int) {
         inverse = .allocate(capacity: n + 1)
         gathered = .allocate(capacity: n * Self.block)
-        out = .allocate(capacity: n)
         v = .allocate(capacity: n)
+        vf = .allocate(capacity: n)
+        vg = .allocate(capacity: n)
         z = .allocate(capacity: n + 1)
     }
     deinit {
-        gathered.deallocate(); out.deallocate(); v.deallocate(); z.deallocate(); inverse.deallocate()
+        gathered.deallocate(); v.deallocate(); vf.deallocate(); vg.deallocate(); z.deallocate(); inverse.deallocate()
     }
 
     /// The table `1 / (2·s2·k)`, k = 1 ..< n (built once per spacing).
@@ -305,7 +307,9 @@ final class EnvelopeScratch {
 /// Zero runs (feature voxels) are short-cut: inside a run of zeros only its two end parabolas
 /// can be lowest for any point outside the run, and points inside it stay 0 — so interior zeros
 /// add no parabola (most voxels of a brain mask lie in such runs). Intersections multiply by a
-/// table of `1 / (2·s2·k)` instead of dividing.
+/// table of `1 / (2·s2·k)` instead of dividing. The stack keeps each parabola's value and
+/// offset term, so neither the intersections nor the read-back reload them, and the read-back
+/// writes the line in place (the same arithmetic, so the same bits, as with a separate output).
 ///
 /// `origin` is the coordinate of `f[0]` on the whole line (default 0): the parabolas are written
 /// in those coordinates, so a window of a longer line whose other values are all +∞ gives
@@ -313,74 +317,64 @@ final class EnvelopeScratch {
 @inline(__always)
 func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch,
               origin: Int = 0) {
-    let v = s.v, z = s.z, inv = s.reciprocal(s2, n)
+    // The stack of parabolas on the envelope: vertex v[k], value vf[k] = f[v[k]], vg[k] =
+    // f[v[k]] + s2·(v[k] + origin)² (what every intersection with it needs), left end z[k].
+    // Indices stay within 0 ... n + origin, far from overflow: wrapping arithmetic.
+    let v = s.v, vf = s.vf, vg = s.vg, z = s.z, inv = s.reciprocal(s2, n)
     var k = -1
     var q = 0
     while q < n {
         let fq = f[q]
-        if fq == .infinity { q += 1; continue }
-        if fq == 0 && q > 0 && q < n - 1 && f[q - 1] == 0 && f[q + 1] == 0 {
+        if fq == .infinity { q &+= 1; continue }
+        if fq == 0 && q > 0 && q < n &- 1 && f[q &- 1] == 0 && f[q &+ 1] == 0 {
             // Interior of a zero run: jump to its last zero.
-            var e = q + 1
-            while e < n - 1 && f[e + 1] == 0 { e += 1 }
+            var e = q &+ 1
+            while e < n &- 1 && f[e &+ 1] == 0 { e &+= 1 }
             q = e
             continue
         }
-        let dq = Double(q + origin)
+        let dq = Double(q &+ origin)
         let gq = fq + s2 * dq * dq
         if k < 0 {
             k = 0
-            v[0] = q
             z[0] = -.infinity
-            z[1] = .infinity
-            q += 1
-            continue
-        }
-        var sep: Double
-        while true {
-            let r = v[k]
-            let dr = Double(r + origin)
-            sep = (gq - (f[r] + s2 * dr * dr)) * inv[q - r]
-            if sep <= z[k] && k > 0 { k -= 1 } else { break }
-        }
-        if sep <= z[k] {
-            v[0] = q
-            z[0] = -.infinity
-            z[1] = .infinity
-            q += 1
-            continue
-        }
-        k += 1
-        v[k] = q
-        z[k] = sep
-        z[k + 1] = .infinity
-        q += 1
-    }
-    let out = s.out
-    if k < 0 {
-        for p in 0 ..< n { out[p] = .infinity }
-    } else {
-        var j = 0
-        for p in 0 ..< n {
-            if f[p] == 0 {
-                out[p] = 0
-                continue
+        } else {
+            var sep: Double
+            while true {
+                sep = (gq - vg[k]) * inv[q &- v[k]]
+                if sep <= z[k] && k > 0 { k &-= 1 } else { break }
             }
-            let dp = Double(p + origin)
-            while z[j + 1] < dp { j += 1 }
-            let r = v[j]
-            let t = dp - Double(r + origin)
-            out[p] = f[r] + s2 * t * t
+            if sep <= z[k] {
+                z[0] = -.infinity
+            } else {
+                k &+= 1
+                z[k] = sep
+            }
+        }
+        v[k] = q
+        vf[k] = fq
+        vg[k] = gq
+        z[k &+ 1] = .infinity
+        q &+= 1
+    }
+    // Read the envelope back in place: f[p] is read before it is written, and the parabolas'
+    // values are on the stack. With no parabola every value is +∞ already.
+    if k >= 0 {
+        var j = 0
+        for p in 0 ..< n where f[p] != 0 {
+            let dp = Double(p &+ origin)
+            while z[j &+ 1] < dp { j &+= 1 }
+            let t = dp - Double(v[j] &+ origin)
+            f[p] = vf[j] + s2 * t * t
         }
     }
     if border {
         for p in 0 ..< n {
             let a = Double(p + 1), b = Double(n - p)
             let m = s2 * min(a * a, b * b)
-            if m < out[p] { out[p] = m }
+            if m < f[p] { f[p] = m }
         }
     }
-    f.update(from: out, count: n)
 }
 
 /// Storage of distances between passes: Double, or Float where 1e-7 relative is enough.
