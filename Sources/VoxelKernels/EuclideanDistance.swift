@@ -266,6 +266,40 @@ func rowPass<S: DistanceStorage>(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutab
     }
 }
 
+/// Pass i on the window `x0 ..< x0 + count` of a row whose non-zero voxels lie within
+/// `first ... last` (first > last: none): the same values as `rowPass` over the whole row (at
+/// most one feature is looked for on each side of the window, eight bytes at a time), written to
+/// `dst[b·stride]` for the window's voxel b; `steps` is scratch for `count` Ints.
+@inline(__always)
+func rowPassWindow(
+    _ row: UnsafePointer<UInt8>, first: Int, last: Int, from x0: Int, count: Int, _ s2: Double,
+    _ dst: UnsafeMutablePointer<Double>, stride: Int, steps: UnsafeMutablePointer<Int>
+) {
+    guard first <= last else {
+        for b in 0 ..< count { dst[b &* stride] = .infinity }
+        return
+    }
+    let x1 = x0 + count
+    let none = Int.max / 4
+    // The nearest features before and after the window (far away: none).
+    var before = first < x0 ? first + lastNonZero(row + first, x0 - first) : -none
+    var after = last >= x1 ? x1 + firstNonZero(row + x1, last + 1 - x1) : none
+    // Steps back to a feature, then forward ones where fewer. rowPass keeps the smaller of
+    // the two squared distances in Double; the rounding of n²·s2 is monotone in n, so that is
+    // the squared distance of the fewer steps.
+    for b in 0 ..< count {
+        if row[x0 &+ b] != 0 { before = x0 &+ b }
+        steps[b] = x0 &+ b &- before
+    }
+    var b = count &- 1
+    while b >= 0 {
+        if row[x0 &+ b] != 0 { after = x0 &+ b }
+        let n = min(steps[b], after &- x0 &- b)
+        dst[b &* stride] = n >= none / 2 ? .infinity : Double(n &* n) * s2
+        b &-= 1
+    }
+}
+
 /// Scratch buffers for one line of the envelope pass (and a block of gathered lines), freed
 /// with the object.
 final class EnvelopeScratch {
@@ -288,6 +322,17 @@ final class EnvelopeScratch {
     }
     deinit {
         gathered.deallocate(); v.deallocate(); vf.deallocate(); vg.deallocate(); z.deallocate(); inverse.deallocate()
+    }
+
+    /// The lower envelope built by `lowerEnvelope` (at least one parabola) at point `p` of a
+    /// line whose points are visited in ascending order, `j` (0 before the first) the
+    /// parabola lowest at the previous one. Not for feature points (value 0, read directly).
+    @inline(__always)
+    func value(at p: Int, from j: inout Int, _ s2: Double, origin: Int) -> Double {
+        let dp = Double(p &+ origin)
+        while z[j &+ 1] < dp { j &+= 1 }
+        let t = dp - Double(v[j] &+ origin)
+        return vf[j] + s2 * t * t
     }
 
     /// The table `1 / (2·s2·k)`, k = 1 ..< n (built once per spacing).
@@ -317,6 +362,26 @@ final class EnvelopeScratch {
 @inline(__always)
 func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch,
               origin: Int = 0) {
+    // Read the envelope back in place: f[p] is read before it is written, and the parabolas'
+    // values are on the stack. With no parabola every value is +∞ already.
+    if lowerEnvelope(f, n, s2, s, origin: origin) >= 0 {
+        var j = 0
+        for p in 0 ..< n where f[p] != 0 { f[p] = s.value(at: p, from: &j, s2, origin: origin) }
+    }
+    if border {
+        for p in 0 ..< n {
+            let a = Double(p + 1), b = Double(n - p)
+            let m = s2 * min(a * a, b * b)
+            if m < f[p] { f[p] = m }
+        }
+    }
+}
+
+/// The first half of `envelope`: the stack of parabolas of the lower envelope of `f[0 ..< n]`
+/// (values unchanged), left in `s` for `EnvelopeScratch.value(at:from:_:origin:)`. Returns the
+/// index of the top of the stack, −1 when there is no parabola (every value +∞).
+@inline(__always)
+func lowerEnvelope(_ f: UnsafePointer<Double>, _ n: Int, _ s2: Double, _ s: EnvelopeScratch, origin: Int) -> Int {
     // The stack of parabolas on the envelope: vertex v[k], value vf[k] = f[v[k]], vg[k] =
     // f[v[k]] + s2·(v[k] + origin)² (what every intersection with it needs), left end z[k].
     // Indices stay within 0 ... n + origin, far from overflow: wrapping arithmetic.
@@ -357,24 +422,7 @@ func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ borde
         z[k &+ 1] = .infinity
         q &+= 1
     }
-    // Read the envelope back in place: f[p] is read before it is written, and the parabolas'
-    // values are on the stack. With no parabola every value is +∞ already.
-    if k >= 0 {
-        var j = 0
-        for p in 0 ..< n where f[p] != 0 {
-            let dp = Double(p &+ origin)
-            while z[j &+ 1] < dp { j &+= 1 }
-            let t = dp - Double(v[j] &+ origin)
-            f[p] = vf[j] + s2 * t * t
-        }
-    }
-    if border {
-        for p in 0 ..< n {
-            let a = Double(p + 1), b = Double(n - p)
-            let m = s2 * min(a * a, b * b)
-            if m < f[p] { f[p] = m }
-        }
-    }
+    return k
 }
 
 /// Storage of distances between passes: Double, or Float where 1e-7 relative is enough.
