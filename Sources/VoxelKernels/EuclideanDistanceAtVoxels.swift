@@ -5,33 +5,37 @@ extension EuclideanDistance {
     /// ascending, i fastest) to the nearest voxel of `mask` that is > 0; +∞ when there is none.
     /// Values are bit-identical to `transform(mask, dims:spacing:squared:)` at those voxels.
     ///
-    /// Only what those voxels need is computed, and no grid-sized array is allocated:
+    /// Only what those voxels need is computed, and nothing grid-sized is allocated:
     /// 1. The work box bounds the feature voxels and the listed ones. Outside it there is no
     ///    feature, so cutting the grid to it changes no distance inside it (the parabolas keep
     ///    their grid coordinates, so the arithmetic is the same to the bit).
-    /// 2. Passes i and j run one k-slice at a time in a per-thread plane of the box's
-    ///    nx × ny voxels; pass j only on the i-lines that hold a listed column, and only the W
-    ///    columns (i, j) that hold a listed voxel are kept: a column store of W × nz Doubles,
-    ///    slice-major (`[k·W + column]`).
-    /// 3. Pass k enveloped along each kept column, in blocks of adjacent columns.
-    /// 4. The result is read from the store in the order of `voxels`.
-    /// Each line is computed by one thread with the same arithmetic, so the result does not
-    /// depend on `threads`.
+    /// 2. The box is cut into bands of 16 i's, each carried through the three passes by one
+    ///    thread in its own buffers (bands are independent: every line of passes j and k lies
+    ///    in one band). Per k-slice: pass i on the band's window of each row (seeded by the
+    ///    nearest features outside it), pass j along the band's i-lines that hold a listed
+    ///    column (i, j), read only at those columns and kept in a band store (listed columns ×
+    ///    nz). Then pass k along each listed column, read only at its listed voxels and
+    ///    written straight to the result.
+    /// Every envelope is built exactly as in the full transform (the same parabolas in the
+    /// same order with the same arithmetic) and read with the same expression, by one thread,
+    /// so the result does not depend on `threads` either.
     ///
     /// - Parameters:
     ///   - mask: `dims` voxels in storage order; > 0 is a feature.
     ///   - spacing: voxel size in mm along i, j, k.
-    ///   - voxels: the voxels wanted, ascending storage indices (repeats allowed).
+    ///   - voxels: the voxels wanted, strictly ascending storage indices.
     ///   - squared: squared distances (mm²) instead of distances (mm).
     ///   - threads: worker threads (results do not depend on it).
     /// - Returns: one value per entry of `voxels`, in the same order.
-    /// - Complexity: O(N) to find the features' box, then O(B) for the B voxels of the work
-    ///   box (passes i, j) and O(W·nz + V) for pass k and the V listed voxels. Memory: the
-    ///   W × nz column store, a plane of the box per thread, O(nx·ny) column tables and the
-    ///   result.
+    /// - Complexity: O(N) byte reads (mostly eight at a time) to find the features' rows, then
+    ///   O(B) for the B voxels of the work box (passes i and j) and O(W·nz + V) for pass k on
+    ///   the W listed columns and the V listed voxels. Memory: the result; per thread a band
+    ///   store of at most 16·ny·nz Doubles (ny, nz: the work box's) and O(16·ny + V/bands)
+    ///   scratch; O(ny·nz) tables (the features' row extents, the list's rows per band) and
+    ///   O(nx·ny) flags (the listed columns) — for a 1 mm brain about 12 MB besides the result.
     /// - Edge cases: no listed voxel gives `[]`; no feature gives +∞ everywhere.
-    /// - Precondition: `mask.count` is the product of `dims`; `voxels` ascends and lies in the
-    ///   grid.
+    /// - Precondition: `mask.count` is the product of `dims`; `voxels` strictly ascends and
+    ///   lies in the grid.
     public static func transform(
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, at voxels: [Int], squared: Bool = false,
         threads: Int = defaultThreadCount
@@ -51,74 +55,271 @@ func edtAtVoxels(
     squared: Bool, threads: Int
 ) -> [Double] {
     guard !voxels.isEmpty else { return [] }
-    let wanted = VoxelColumns(voxels, dims: dims)  // checks the list
+    let listed = ListedVoxels(voxels, dims: dims)  // checks the list
     guard let input = mask.baseAddress else { return [] }  // unreachable: the list lies in the grid
-    let features = NonZeroBounds(input, dims: dims, threads: threads)
+    let features = NonZeroRows(input, dims: dims, threads: threads)
     guard let featureBox = features.box else { return [Double](hugePageBacked: voxels.count, repeating: .infinity) }
-    let box = VoxelBox(lower: pointwiseMin(featureBox.lower, wanted.box.lower),
-                       upper: pointwiseMax(featureBox.upper, wanted.box.upper))
-    let lo = box.lower, nx = box.dims.x, ny = box.dims.y, nz = box.dims.z
-    let gx = dims.x, gxy = dims.x * dims.y
-    let w = wanted.count
-    let s2 = spacing * spacing
-
-    // Per kept column: its voxel in the plane of the box; per i-line of the plane: whether it
-    // holds a kept column.
-    var plane = [Int32](repeating: 0, count: w)
-    var iLines = [Bool](repeating: false, count: nx)
-    for c in 0 ..< w {
-        let column = Int(wanted.columns[c])
-        let x = column % gx - lo.x, y = column / gx - lo.y
-        plane[c] = Int32(x + nx * y)
-        iLines[x] = true
+    let box = VoxelBox(lower: pointwiseMin(featureBox.lower, listed.box.lower),
+                       upper: pointwiseMax(featureBox.upper, listed.box.upper))
+    let (starts, bits, voxelsPerBand) = listed.bands(voxels, box: box)
+    let width = ListedVoxels.bandWidth, bands = voxelsPerBand.count
+    // The most listed columns in one band: the size of a band store.
+    var keptPerBand = [Int](repeating: 0, count: bands)
+    for y in box.lower.y ..< box.upper.y {
+        for x in box.lower.x ..< box.upper.x where listed.columns[x + dims.x * y] {
+            keptPerBand[(x - box.lower.x) / width] += 1
+        }
     }
+    let maxKept = keptPerBand.max() ?? 0, maxVoxels = voxelsPerBand.max() ?? 0
 
-    let store = [Double](hugePageBacked: w * nz) { storeBuffer in
-        let st = UnsafeSendable(storeBuffer.baseAddress!)
-        plane.withUnsafeBufferPointer { plane in
-            iLines.withUnsafeBufferPointer { iLines in
-                // Passes i and j, a k-slice at a time in the thread's plane, then the kept columns
-                // copied to the store. A slice without features is +∞ throughout.
-                parallelChunks(nz, threads: threads, state: { ([Double](repeating: 0, count: nx * ny), EnvelopeScratch(ny)) }) {
-                    state, slices in
-                    let scratch = state.1
-                    state.0.withUnsafeMutableBufferPointer { f in
-                        let f = f.baseAddress!
-                        for z in slices {
-                            let kept = st.value + z * w
-                            guard features.slices[lo.z + z] else {
-                                kept.initialize(repeating: .infinity, count: w)
-                                continue
+    return [Double](hugePageBacked: voxels.count) { out in
+        features.extents.withUnsafeBufferPointer { extents in
+            features.slices.withUnsafeBufferPointer { slices in
+                listed.columns.withUnsafeBufferPointer { columns in
+                    starts.withUnsafeBufferPointer { starts in
+                        bits.withUnsafeBufferPointer { bits in
+                            let plan = BandPlan(
+                                mask: input, extents: extents.baseAddress!, slices: slices.baseAddress!,
+                                columns: columns.baseAddress!, starts: starts.baseAddress!, bits: bits.baseAddress!,
+                                out: out.baseAddress!, dims: dims, box: box, s2: spacing * spacing, squared: squared)
+                            parallelChunks(bands, threads: threads, state: {
+                                BandScratch(ny: box.dims.y, nz: box.dims.z, width: width, maxKept: maxKept,
+                                            maxVoxels: maxVoxels)
+                            }) { scratch, chunk in
+                                for band in chunk { plan.run(band: band, scratch) }
                             }
-                            let slice = input + lo.x + gx * lo.y + gxy * (lo.z + z)
-                            for y in 0 ..< ny { rowPass(slice + y * gx, f + y * nx, nx, s2.x, false) }
-                            linesPass(f, lines: nx, n: ny, stride: nx, s2: s2.y, border: false, root: false,
-                                      wanted: iLines.baseAddress, origin: lo.y, scratch)
-                            for c in 0 ..< w { kept[c] = f[Int(plane[c])] }
                         }
                     }
                 }
             }
         }
-        // Pass k along each kept column, in blocks of adjacent columns.
-        parallelChunks(w, threads: threads, grain: 4 * EnvelopeScratch.block, state: { EnvelopeScratch(nz) }) {
-            scratch, columns in
-            linesPass(st.value + columns.lowerBound, lines: columns.count, n: nz, stride: w, s2: s2.z, border: false,
-                      root: !squared, wanted: nil, origin: lo.z, scratch)
-        }
     }
+}
 
-    // Each listed voxel's value, read from its column at its slice.
-    return [Double](hugePageBacked: voxels.count) { out in
-        let o = UnsafeSendable(out.baseAddress!)
-        store.withUnsafeBufferPointer { store in
-            wanted.rank.withUnsafeBufferPointer { rank in
-                parallelChunks(voxels.count, threads: threads, grain: 1 << 14) { range in
-                    VoxelColumns.walk(voxels, range, dims: dims) { n, k, column in
-                        o.value[n] = store[(k - lo.z) * w + Int(rank[column])]
-                    }
+/// What every band of `edtAtVoxels` reads (shared, read-only) and where it writes its voxels'
+/// values (each band its own entries of `out`).
+private struct BandPlan: @unchecked Sendable {
+    let mask: UnsafePointer<UInt8>
+    /// Per grid row: first and last feature i (`NonZeroRows.extents`).
+    let extents: UnsafePointer<SIMD2<Int32>>
+    /// Per grid slice: whether it holds a feature.
+    let slices: UnsafePointer<Bool>
+    /// Per grid column: whether it holds a listed voxel.
+    let columns: UnsafePointer<Bool>
+    /// `ListedVoxels.bands` of the box: where each row's listed voxels of a band start in the
+    /// list, and which they are.
+    let starts: UnsafePointer<Int32>
+    let bits: UnsafePointer<UInt16>
+    let out: UnsafeMutablePointer<Double>
+    let dims: SIMD3<Int>
+    let box: VoxelBox
+    /// Squared spacing (mm²).
+    let s2: SIMD3<Double>
+    let squared: Bool
+
+    /// Band `band` (i from `box.lower.x + band·width`) through the three passes, its listed
+    /// voxels' values written to `out`.
+    @inline(__always)
+    func run(band: Int, _ scratch: BandScratch) {
+        let width = scratch.width
+        let lo = box.lower, ny = box.dims.y, nz = box.dims.z
+        let gx = dims.x, gy = dims.y
+        let x0 = lo.x + band * width, w = min(width, box.upper.x - x0)
+        let lines = scratch.lines, local = scratch.local
+        let lineFirst = scratch.lineFirst, lineY = scratch.lineY, lineColumn = scratch.lineColumn
+
+        // The band's listed columns, numbered j then i (`local`), and grouped by i-line: line b
+        // holds entries lineFirst[b] ..< lineFirst[b + 1] of `lineY` (their j, ascending) and
+        // `lineColumn` (their number).
+        for b in 0 ... w { lineFirst[b] = 0 }
+        var kept = 0
+        for y in 0 ..< ny {
+            let column = columns + x0 + gx * (lo.y + y)
+            for b in 0 ..< w where column[b] {
+                local[b + width * y] = Int32(kept)
+                lineFirst[b + 1] += 1
+                kept += 1
+            }
+        }
+        guard kept > 0 else { return }
+        let cursor = scratch.cursor
+        for b in 0 ..< w {
+            lineFirst[b + 1] += lineFirst[b]
+            cursor[b] = lineFirst[b]
+        }
+        for y in 0 ..< ny {
+            let column = columns + x0 + gx * (lo.y + y)
+            for b in 0 ..< w where column[b] {
+                let e = Int(cursor[b])
+                lineY[e] = Int32(y)
+                lineColumn[e] = local[b + width * y]
+                cursor[b] += 1
+            }
+        }
+
+        // The band's listed voxels grouped by column (ascending k within each): voxels
+        // first[c] ..< first[c + 1] of `atK` (their k) and `slot` (their place in `out`).
+        // One pass over the list (the band's voxels are spread over all of it), then a
+        // counting sort in the worker's buffers.
+        let first = scratch.first, atK = scratch.atK, slot = scratch.slot
+        let listedColumn = scratch.listedColumn, listedK = scratch.listedK, listedN = scratch.listedN
+        for c in 0 ... kept { first[c] = 0 }
+        var listedCount = 0
+        forEachListed(band: band, scratch) { c, z, n in
+            listedColumn[listedCount] = Int32(c)
+            listedK[listedCount] = Int32(z)
+            listedN[listedCount] = Int32(n)
+            listedCount += 1
+            first[c + 1] += 1
+        }
+        for c in 0 ..< kept {
+            first[c + 1] += first[c]
+            cursor[c] = first[c]
+        }
+        for e in 0 ..< listedCount {
+            let c = Int(listedColumn[e])
+            let i = Int(cursor[c])
+            atK[i] = listedK[e]
+            slot[i] = listedN[e]
+            cursor[c] += 1
+        }
+
+        // Passes i and j per slice, the listed columns' values kept (slice-major). A slice
+        // without features is +∞ throughout.
+        let store = scratch.store, alongJ = scratch.alongJ
+        for z in 0 ..< nz {
+            let gz = lo.z + z
+            let values = store + z * kept
+            guard slices[gz] else {
+                values.initialize(repeating: .infinity, count: kept)
+                continue
+            }
+            for y in 0 ..< ny {
+                let row = lo.y + y + gy * gz
+                let e = extents[row]
+                rowPassWindow(mask + row * gx, first: Int(e.x), last: Int(e.y), from: x0, count: w, s2.x,
+                              lines + y, stride: ny, steps: scratch.steps)
+            }
+            // Pass j: the lower envelope along each i-line with listed columns, read only there
+            // (as `envelope` reads it back).
+            for b in 0 ..< w where lineFirst[b] < lineFirst[b + 1] {
+                let line = UnsafePointer(lines + b * ny)
+                let hasParabola = lowerEnvelope(line, ny, s2.y, alongJ, origin: lo.y) >= 0
+                var j = 0
+                for e in Int(lineFirst[b]) ..< Int(lineFirst[b + 1]) {
+                    let y = Int(lineY[e])
+                    var d = line[y]  // +∞ without parabola, 0 at a feature
+                    if hasParabola && d != 0 { d = alongJ.value(at: y, from: &j, s2.y, origin: lo.y) }
+                    values[Int(lineColumn[e])] = d
                 }
             }
         }
+
+        // Pass k: blocks of adjacent kept columns gathered (each cache line of the store read
+        // once), the lower envelope along each, read only at its listed voxels (as `envelope`
+        // reads it back), rooted unless squared, written to `out`.
+        let alongK = scratch.alongK, g = alongK.gathered, block = EnvelopeScratch.block
+        var c0 = 0
+        while c0 < kept {
+            let width = min(block, kept - c0)
+            for z in 0 ..< nz {
+                let src = store + z * kept + c0
+                for b in 0 ..< width { g[b * nz + z] = src[b] }
+            }
+            for b in 0 ..< width {
+                let column = UnsafePointer(g + b * nz), c = c0 + b
+                let hasParabola = lowerEnvelope(column, nz, s2.z, alongK, origin: lo.z) >= 0
+                var j = 0
+                for i in Int(first[c]) ..< Int(first[c + 1]) {
+                    let z = Int(atK[i])
+                    var d = column[z]  // +∞ without parabola, 0 at a feature
+                    if hasParabola && d != 0 { d = alongK.value(at: z, from: &j, s2.z, origin: lo.z) }
+                    out[Int(slot[i])] = squared ? d : d.squareRoot()
+                }
+            }
+            c0 += width
+        }
+    }
+
+    /// Calls `body(column, k, n)` for each listed voxel `n` of band `band`, in list order,
+    /// with its column's index in the band (`scratch.local`) and its k in the box.
+    @inline(__always)
+    private func forEachListed(band: Int, _ scratch: BandScratch, _ body: (_ column: Int, _ k: Int, _ n: Int) -> Void) {
+        let ny = box.dims.y, nz = box.dims.z, width = scratch.width
+        let rows = ny * nz, starts = starts + band * rows, bits = bits + band * rows
+        for z in 0 ..< nz {
+            for y in 0 ..< ny {
+                var m = bits[z * ny + y]
+                guard m != 0 else { continue }
+                var n = Int(starts[z * ny + y])
+                let local = scratch.local + width * y
+                while m != 0 {
+                    body(Int(local[m.trailingZeroBitCount]), z, n)
+                    n += 1
+                    m &= m &- 1
+                }
+            }
+        }
+    }
+}
+
+/// One worker's buffers for `BandPlan.run`, freed with it.
+private final class BandScratch {
+    /// Band width (i's).
+    let width: Int
+    /// The band's j-lines, line b at `b·ny`.
+    let lines: UnsafeMutablePointer<Double>
+    /// Pass i's steps along a row of the band.
+    let steps: UnsafeMutablePointer<Int>
+    /// Per column (b, j) of the band at `b + width·j`, when listed: its index.
+    let local: UnsafeMutablePointer<Int32>
+    /// Per i-line b of the band: its listed columns are `lineFirst[b] ..< lineFirst[b + 1]` of
+    /// `lineY` (their j, ascending) and `lineColumn` (their index).
+    let lineFirst: UnsafeMutablePointer<Int32>
+    let lineY: UnsafeMutablePointer<Int32>
+    let lineColumn: UnsafeMutablePointer<Int32>
+    /// Per listed column c: its listed voxels are `first[c] ..< first[c + 1]` of `atK`, `slot`.
+    let first: UnsafeMutablePointer<Int32>
+    /// Per i-line, then per listed column: the next free entry while grouping.
+    let cursor: UnsafeMutablePointer<Int32>
+    /// Per listed voxel of the band, in list order: its column, its k, its place in the list.
+    let listedColumn: UnsafeMutablePointer<Int32>
+    let listedK: UnsafeMutablePointer<Int32>
+    let listedN: UnsafeMutablePointer<Int32>
+    /// Per listed voxel of the band, grouped by column: its k in the box.
+    let atK: UnsafeMutablePointer<Int32>
+    /// Per listed voxel of the band, grouped by column: its place in the list (and result).
+    let slot: UnsafeMutablePointer<Int32>
+    /// Listed columns × nz, slice-major: `[k·columns + column]`.
+    let store: UnsafeMutablePointer<Double>
+    let alongJ: EnvelopeScratch
+    let alongK: EnvelopeScratch
+
+    init(ny: Int, nz: Int, width: Int, maxKept: Int, maxVoxels: Int) {
+        self.width = width
+        lines = .allocate(capacity: width * ny)
+        steps = .allocate(capacity: width)
+        local = .allocate(capacity: width * ny)
+        lineFirst = .allocate(capacity: width + 1)
+        lineY = .allocate(capacity: width * ny)
+        lineColumn = .allocate(capacity: width * ny)
+        first = .allocate(capacity: width * ny + 1)
+        cursor = .allocate(capacity: width * ny)
+        listedColumn = .allocate(capacity: max(1, maxVoxels))
+        listedK = .allocate(capacity: max(1, maxVoxels))
+        listedN = .allocate(capacity: max(1, maxVoxels))
+        atK = .allocate(capacity: max(1, maxVoxels))
+        slot = .allocate(capacity: max(1, maxVoxels))
+        store = .allocate(capacity: max(1, maxKept * nz))
+        adviseHugePages(UnsafeMutableRawPointer(store), bytes: maxKept * nz * MemoryLayout<Double>.stride)
+        alongJ = EnvelopeScratch(ny)
+        alongK = EnvelopeScratch(nz)
+    }
+
+    deinit {
+        lines.deallocate(); steps.deallocate(); local.deallocate()
+        lineFirst.deallocate(); lineY.deallocate(); lineColumn.deallocate()
+        first.deallocate(); cursor.deallocate(); listedColumn.deallocate(); listedK.deallocate(); listedN.deallocate()
+        atK.deallocate(); slot.deallocate(); store.deallocate()
     }
 }
