@@ -13,6 +13,9 @@ struct Anatomy: @unchecked Sendable {
     let anisotropic: Volume<UInt8>
     let gmLabels: Volume<Int32>
     let t1: [Float]
+    /// WM > 50 % voxels, ascending: where the distance to GM is wanted (the shape of the
+    /// distance to CSF at white-matter voxels).
+    let wmList: [Int]
 
     static let shared: Anatomy = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -24,7 +27,8 @@ struct Anatomy: @unchecked Sendable {
         anisotropic.grid.spacing = SIMD3(0.9, 1.1, 2.0)
         return Anatomy(
             wm50: wm50, gm50: gm50, anisotropic: anisotropic,
-            gmLabels: ConnectedComponents.label(gm50).labels, t1: load("t1").voxels)
+            gmLabels: ConnectedComponents.label(gm50).labels, t1: load("t1").voxels,
+            wmList: wm50.voxels.indices.filter { wm50.voxels[$0] > 0 })
     }()
 }
 
@@ -42,6 +46,19 @@ let benchmarks: @Sendable () -> Void = {
     for threads in [1, 2] {
         Benchmark("EDT anisotropic, \(threads) thread(s)") { _ in
             blackHole(EuclideanDistance.distances(to: a.anisotropic, threads: threads))
+        }
+    }
+    // Distance to GM at WM voxels only: the full transform restricted with `wanted:` against
+    // the transform at the listed voxels (same values).
+    for threads in [1, 2] {
+        Benchmark("EDT WM→GM, full grid with wanted:, \(threads) thread(s)") { _ in
+            blackHole(EuclideanDistance.transform(
+                a.gm50.voxels, dims: a.gm50.grid.dims, spacing: a.gm50.grid.spacing, wanted: a.wm50.voxels,
+                threads: threads))
+        }
+        Benchmark("EDT WM→GM, at WM voxels, \(threads) thread(s)") { _ in
+            blackHole(EuclideanDistance.transform(
+                a.gm50.voxels, dims: a.gm50.grid.dims, spacing: a.gm50.grid.spacing, at: a.wmList, threads: threads))
         }
     }
     Benchmark("EDT squared (Double), 1 thread") { _ in
