@@ -61,8 +61,8 @@ func edtAtVoxels(
     guard let featureBox = features.box else { return [Double](hugePageBacked: voxels.count, repeating: .infinity) }
     let box = VoxelBox(lower: pointwiseMin(featureBox.lower, listed.box.lower),
                        upper: pointwiseMax(featureBox.upper, listed.box.upper))
-    let (starts, bits, voxelsPerBand) = listed.bands(voxels, box: box)
-    let width = ListedVoxels.bandWidth, bands = voxelsPerBand.count
+    let (starts, bits) = listed.bands(voxels, box: box)
+    let width = ListedVoxels.bandWidth, bands = (box.dims.x + width - 1) / width
     // The most listed columns in one band: the size of a band store.
     var keptPerBand = [Int](repeating: 0, count: bands)
     for y in box.lower.y ..< box.upper.y {
@@ -70,7 +70,7 @@ func edtAtVoxels(
             keptPerBand[(x - box.lower.x) / width] += 1
         }
     }
-    let maxKept = keptPerBand.max() ?? 0, maxVoxels = voxelsPerBand.max() ?? 0
+    let maxKept = keptPerBand.max() ?? 0
 
     return [Double](hugePageBacked: voxels.count) { out in
         features.extents.withUnsafeBufferPointer { extents in
@@ -83,8 +83,7 @@ func edtAtVoxels(
                                 columns: columns.baseAddress!, starts: starts.baseAddress!, bits: bits.baseAddress!,
                                 out: out.baseAddress!, dims: dims, box: box, s2: spacing * spacing, squared: squared)
                             parallelChunks(bands, threads: threads, state: {
-                                BandScratch(ny: box.dims.y, nz: box.dims.z, width: width, maxKept: maxKept,
-                                            maxVoxels: maxVoxels)
+                                BandScratch(ny: box.dims.y, nz: box.dims.z, maxKept: maxKept)
                             }) { scratch, chunk in
                                 for band in chunk { plan.run(band: band, scratch) }
                             }
@@ -121,68 +120,25 @@ private struct BandPlan: @unchecked Sendable {
     /// voxels' values written to `out`.
     @inline(__always)
     func run(band: Int, _ scratch: BandScratch) {
-        let width = scratch.width
+        let width = ListedVoxels.bandWidth
         let lo = box.lower, ny = box.dims.y, nz = box.dims.z
         let gx = dims.x, gy = dims.y
         let x0 = lo.x + band * width, w = min(width, box.upper.x - x0)
-        let lines = scratch.lines, local = scratch.local
-        let lineFirst = scratch.lineFirst, lineY = scratch.lineY, lineColumn = scratch.lineColumn
+        let lines = scratch.lines, place = scratch.place, lineFirst = scratch.lineFirst
 
-        // The band's listed columns, numbered j then i (`local`), and grouped by i-line: line b
-        // holds entries lineFirst[b] ..< lineFirst[b + 1] of `lineY` (their j, ascending) and
-        // `lineColumn` (their number).
-        for b in 0 ... w { lineFirst[b] = 0 }
+        // The band's listed columns (i, j), numbered by i-line then j: line b holds columns
+        // lineFirst[b] ..< lineFirst[b + 1]; column c is at `place[c]` = b + width·j.
         var kept = 0
-        for y in 0 ..< ny {
-            let column = columns + x0 + gx * (lo.y + y)
-            for b in 0 ..< w where column[b] {
-                local[b + width * y] = Int32(kept)
-                lineFirst[b + 1] += 1
+        for b in 0 ..< w {
+            lineFirst[b] = Int32(kept)
+            let column = columns + x0 + b + gx * lo.y
+            for y in 0 ..< ny where column[gx * y] {
+                place[kept] = Int32(b + width * y)
                 kept += 1
             }
         }
+        lineFirst[w] = Int32(kept)
         guard kept > 0 else { return }
-        let cursor = scratch.cursor
-        for b in 0 ..< w {
-            lineFirst[b + 1] += lineFirst[b]
-            cursor[b] = lineFirst[b]
-        }
-        for y in 0 ..< ny {
-            let column = columns + x0 + gx * (lo.y + y)
-            for b in 0 ..< w where column[b] {
-                let e = Int(cursor[b])
-                lineY[e] = Int32(y)
-                lineColumn[e] = local[b + width * y]
-                cursor[b] += 1
-            }
-        }
-
-        // The band's listed voxels grouped by column (ascending k within each): voxels
-        // first[c] ..< first[c + 1] of `atK` (their k) and `slot` (their place in `out`).
-        // One pass over the list (the band's voxels are spread over all of it), then a
-        // counting sort in the worker's buffers.
-        let first = scratch.first, atK = scratch.atK, slot = scratch.slot
-        let listedColumn = scratch.listedColumn, listedK = scratch.listedK, listedN = scratch.listedN
-        for c in 0 ... kept { first[c] = 0 }
-        var listedCount = 0
-        forEachListed(band: band, scratch) { c, z, n in
-            listedColumn[listedCount] = Int32(c)
-            listedK[listedCount] = Int32(z)
-            listedN[listedCount] = Int32(n)
-            listedCount += 1
-            first[c + 1] += 1
-        }
-        for c in 0 ..< kept {
-            first[c + 1] += first[c]
-            cursor[c] = first[c]
-        }
-        for e in 0 ..< listedCount {
-            let c = Int(listedColumn[e])
-            let i = Int(cursor[c])
-            atK[i] = listedK[e]
-            slot[i] = listedN[e]
-            cursor[c] += 1
-        }
 
         // Passes i and j per slice, the listed columns' values kept (slice-major). A slice
         // without features is +∞ throughout.
@@ -206,110 +162,68 @@ private struct BandPlan: @unchecked Sendable {
                 let line = UnsafePointer(lines + b * ny)
                 let hasParabola = lowerEnvelope(line, ny, s2.y, alongJ, origin: lo.y) >= 0
                 var j = 0
-                for e in Int(lineFirst[b]) ..< Int(lineFirst[b + 1]) {
-                    let y = Int(lineY[e])
+                for c in Int(lineFirst[b]) ..< Int(lineFirst[b + 1]) {
+                    let y = Int(place[c]) / width
                     var d = line[y]  // +∞ without parabola, 0 at a feature
                     if hasParabola && d != 0 { d = alongJ.value(at: y, from: &j, s2.y, origin: lo.y) }
-                    values[Int(lineColumn[e])] = d
+                    values[c] = d
                 }
             }
         }
 
         // Pass k: blocks of adjacent kept columns gathered (each cache line of the store read
         // once), the lower envelope along each, read only at its listed voxels (as `envelope`
-        // reads it back), rooted unless squared, written to `out`.
+        // reads it back), rooted unless squared, written to `out`. Column (b, j) holds a listed
+        // voxel at k when bit b of its row's `bits` is set; its place in the list follows the
+        // row's start by the listed voxels before it in the row.
         let alongK = scratch.alongK, g = alongK.gathered, block = EnvelopeScratch.block
+        let rows = ny * nz, starts = starts + band * rows, bits = bits + band * rows
         var c0 = 0
         while c0 < kept {
-            let width = min(block, kept - c0)
+            let count = min(block, kept - c0)
             for z in 0 ..< nz {
                 let src = store + z * kept + c0
-                for b in 0 ..< width { g[b * nz + z] = src[b] }
+                for b in 0 ..< count { g[b * nz + z] = src[b] }
             }
-            for b in 0 ..< width {
-                let column = UnsafePointer(g + b * nz), c = c0 + b
+            for b in 0 ..< count {
+                let column = UnsafePointer(g + b * nz), at = Int(place[c0 + b])
+                let y = at / width, bit = UInt16(1) << UInt16(at % width)
                 let hasParabola = lowerEnvelope(column, nz, s2.z, alongK, origin: lo.z) >= 0
                 var j = 0
-                for i in Int(first[c]) ..< Int(first[c + 1]) {
-                    let z = Int(atK[i])
+                for z in 0 ..< nz {
+                    let m = bits[z * ny + y]
+                    guard m & bit != 0 else { continue }
                     var d = column[z]  // +∞ without parabola, 0 at a feature
                     if hasParabola && d != 0 { d = alongK.value(at: z, from: &j, s2.z, origin: lo.z) }
-                    out[Int(slot[i])] = squared ? d : d.squareRoot()
+                    out[Int(starts[z * ny + y]) + (m & (bit &- 1)).nonzeroBitCount] = squared ? d : d.squareRoot()
                 }
             }
-            c0 += width
-        }
-    }
-
-    /// Calls `body(column, k, n)` for each listed voxel `n` of band `band`, in list order,
-    /// with its column's index in the band (`scratch.local`) and its k in the box.
-    @inline(__always)
-    private func forEachListed(band: Int, _ scratch: BandScratch, _ body: (_ column: Int, _ k: Int, _ n: Int) -> Void) {
-        let ny = box.dims.y, nz = box.dims.z, width = scratch.width
-        let rows = ny * nz, starts = starts + band * rows, bits = bits + band * rows
-        for z in 0 ..< nz {
-            for y in 0 ..< ny {
-                var m = bits[z * ny + y]
-                guard m != 0 else { continue }
-                var n = Int(starts[z * ny + y])
-                let local = scratch.local + width * y
-                while m != 0 {
-                    body(Int(local[m.trailingZeroBitCount]), z, n)
-                    n += 1
-                    m &= m &- 1
-                }
-            }
+            c0 += count
         }
     }
 }
 
 /// One worker's buffers for `BandPlan.run`, freed with it.
 private final class BandScratch {
-    /// Band width (i's).
-    let width: Int
     /// The band's j-lines, line b at `b·ny`.
     let lines: UnsafeMutablePointer<Double>
     /// Pass i's steps along a row of the band.
     let steps: UnsafeMutablePointer<Int>
-    /// Per column (b, j) of the band at `b + width·j`, when listed: its index.
-    let local: UnsafeMutablePointer<Int32>
-    /// Per i-line b of the band: its listed columns are `lineFirst[b] ..< lineFirst[b + 1]` of
-    /// `lineY` (their j, ascending) and `lineColumn` (their index).
+    /// Per listed column (i-line b, then j) of the band: `b + width·j`.
+    let place: UnsafeMutablePointer<Int32>
+    /// Per i-line b of the band: its listed columns are `lineFirst[b] ..< lineFirst[b + 1]`.
     let lineFirst: UnsafeMutablePointer<Int32>
-    let lineY: UnsafeMutablePointer<Int32>
-    let lineColumn: UnsafeMutablePointer<Int32>
-    /// Per listed column c: its listed voxels are `first[c] ..< first[c + 1]` of `atK`, `slot`.
-    let first: UnsafeMutablePointer<Int32>
-    /// Per i-line, then per listed column: the next free entry while grouping.
-    let cursor: UnsafeMutablePointer<Int32>
-    /// Per listed voxel of the band, in list order: its column, its k, its place in the list.
-    let listedColumn: UnsafeMutablePointer<Int32>
-    let listedK: UnsafeMutablePointer<Int32>
-    let listedN: UnsafeMutablePointer<Int32>
-    /// Per listed voxel of the band, grouped by column: its k in the box.
-    let atK: UnsafeMutablePointer<Int32>
-    /// Per listed voxel of the band, grouped by column: its place in the list (and result).
-    let slot: UnsafeMutablePointer<Int32>
     /// Listed columns × nz, slice-major: `[k·columns + column]`.
     let store: UnsafeMutablePointer<Double>
     let alongJ: EnvelopeScratch
     let alongK: EnvelopeScratch
 
-    init(ny: Int, nz: Int, width: Int, maxKept: Int, maxVoxels: Int) {
-        self.width = width
+    init(ny: Int, nz: Int, maxKept: Int) {
+        let width = ListedVoxels.bandWidth
         lines = .allocate(capacity: width * ny)
         steps = .allocate(capacity: width)
-        local = .allocate(capacity: width * ny)
+        place = .allocate(capacity: width * ny)
         lineFirst = .allocate(capacity: width + 1)
-        lineY = .allocate(capacity: width * ny)
-        lineColumn = .allocate(capacity: width * ny)
-        first = .allocate(capacity: width * ny + 1)
-        cursor = .allocate(capacity: width * ny)
-        listedColumn = .allocate(capacity: max(1, maxVoxels))
-        listedK = .allocate(capacity: max(1, maxVoxels))
-        listedN = .allocate(capacity: max(1, maxVoxels))
-        atK = .allocate(capacity: max(1, maxVoxels))
-        slot = .allocate(capacity: max(1, maxVoxels))
         store = .allocate(capacity: max(1, maxKept * nz))
         adviseHugePages(UnsafeMutableRawPointer(store), bytes: maxKept * nz * MemoryLayout<Double>.stride)
         alongJ = EnvelopeScratch(ny)
@@ -317,9 +231,6 @@ private final class BandScratch {
     }
 
     deinit {
-        lines.deallocate(); steps.deallocate(); local.deallocate()
-        lineFirst.deallocate(); lineY.deallocate(); lineColumn.deallocate()
-        first.deallocate(); cursor.deallocate(); listedColumn.deallocate(); listedK.deallocate(); listedN.deallocate()
-        atK.deallocate(); slot.deallocate(); store.deallocate()
+        lines.deallocate(); steps.deallocate(); place.deallocate(); lineFirst.deallocate(); store.deallocate()
     }
 }

@@ -54,33 +54,27 @@ struct ListedVoxels {
     /// and band b, at `key = (b·nz + k − k₀)·ny + j − j₀` (box coordinates, so each band's rows
     /// are adjacent), `bits[key]` has bit t set when voxel `box.lower.x + 16·b + t` of the row
     /// is listed, and `starts[key]` is the list position of the first of them (unspecified
-    /// when there is none); the others follow it in order. Also the number of listed voxels in
-    /// each band. Every listed voxel must lie in `box`.
-    func bands(_ voxels: UnsafeBufferPointer<Int>, box: VoxelBox) -> (starts: [Int32], bits: [UInt16], counts: [Int]) {
-        let lo = box.lower, d = box.dims
-        let bands = (d.x + 15) >> 4
+    /// when there is none); the others follow it in order. Every listed voxel must lie in
+    /// `box`.
+    func bands(_ voxels: UnsafeBufferPointer<Int>, box: VoxelBox) -> (starts: [Int32], bits: [UInt16]) {
+        let lo = box.lower, d = box.dims, width = Self.bandWidth
         let rows = d.z * d.y
-        var starts = [Int32](repeating: 0, count: bands * rows)
-        var bits = [UInt16](repeating: 0, count: bands * rows)
-        var counts = [Int](repeating: 0, count: bands)
+        var starts = [Int32](repeating: 0, count: (d.x + width - 1) / width * rows)
+        var bits = [UInt16](repeating: 0, count: starts.count)
         starts.withUnsafeMutableBufferPointer { s in
             bits.withUnsafeMutableBufferPointer { m in
-                counts.withUnsafeMutableBufferPointer { c in
-                    var previous = -1
-                    Self.walk(voxels, 0 ..< voxels.count, dims: dims) { n, x, y, z in
-                        let band = (x - lo.x) >> 4
-                        let key = band * rows + (z - lo.z) * d.y + y - lo.y
-                        if key != previous {
-                            s[key] = Int32(n)
-                            previous = key
-                        }
-                        m[key] |= 1 << UInt16((x - lo.x) & 15)
-                        c[band] += 1
+                var previous = -1
+                Self.walk(voxels, 0 ..< voxels.count, dims: dims) { n, x, y, z in
+                    let key = (x - lo.x) / width * rows + (z - lo.z) * d.y + y - lo.y
+                    if key != previous {
+                        s[key] = Int32(n)
+                        previous = key
                     }
+                    m[key] |= 1 << UInt16((x - lo.x) % width)
                 }
             }
         }
-        return (starts, bits, counts)
+        return (starts, bits)
     }
 
     /// Calls `body(n, i, j, k)` for each `voxels[n]`, n in `range` in order, with its grid
