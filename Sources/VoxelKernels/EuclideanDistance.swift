@@ -11,7 +11,8 @@ import NIfTI
 /// `f(q) + s²(p − q)²`, which is exact. Squared distances are carried in Double. Each pass is
 /// threaded over lines (slices for j, rows for k) with a join between passes; a line is
 /// computed by one thread with the same arithmetic, so the result does not depend on the
-/// thread count.
+/// thread count. `transform(_:dims:spacing:at:squared:threads:)` gives the same values at a
+/// list of voxels only, without grid-sized memory.
 ///
 /// - Complexity: O(N) time for N voxels (three passes), O(N) memory for the Double result plus
 ///   O(n) scratch per thread for a line of n voxels.
@@ -281,9 +282,10 @@ func rowPassWindow(
     }
     let x1 = x0 + count
     let none = Int.max / 4
-    // The nearest features before and after the window (far away: none).
-    var before = first < x0 ? first + lastNonZero(row + first, x0 - first) : -none
-    var after = last >= x1 ? x1 + firstNonZero(row + x1, last + 1 - x1) : none
+    // The nearest features before and after the window (far away: none); the row's extent
+    // gives them at once when the window lies beyond it.
+    var before = first >= x0 ? -none : last < x0 ? last : first + lastNonZero(row + first, x0 - first)
+    var after = last < x1 ? none : first >= x1 ? first : x1 + firstNonZero(row + x1, last + 1 - x1)
     // Steps back to a feature, then forward ones where fewer. rowPass keeps the smaller of
     // the two squared distances in Double; the rounding of n²·s2 is monotone in n, so that is
     // the squared distance of the fewer steps.
