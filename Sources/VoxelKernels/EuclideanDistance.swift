@@ -191,11 +191,11 @@ func edtKernel<S: DistanceStorage>(
 /// blocks of `EnvelopeScratch.block` lines: gathered into contiguous scratch (so each cache
 /// line and page of the strided data is touched once per block), enveloped, scattered back.
 /// With `wanted`, only lines l with `wanted[l]` are transformed and written; the others are
-/// left as they are. `origin` is the grid coordinate of t = 0 (see `envelope`).
+/// left as they are.
 @inline(__always)
-func linesPass<S: DistanceStorage>(
+private func linesPass<S: DistanceStorage>(
     _ base: UnsafeMutablePointer<S>, lines: Int, n: Int, stride: Int, s2: Double, border: Bool, root: Bool,
-    wanted: UnsafePointer<Bool>?, origin: Int = 0, _ scratch: EnvelopeScratch
+    wanted: UnsafePointer<Bool>?, _ scratch: EnvelopeScratch
 ) {
     let block = EnvelopeScratch.block
     var first = 0
@@ -221,7 +221,7 @@ func linesPass<S: DistanceStorage>(
             continue
         }
         if let wanted {
-            for b in 0 ..< width where wanted[first + b] { envelope(g + b * n, n, s2, border, scratch, origin: origin) }
+            for b in 0 ..< width where wanted[first + b] { envelope(g + b * n, n, s2, border, scratch) }
             for t in 0 ..< n {
                 let dst = base + t * stride + first
                 for b in 0 ..< width where wanted[first + b] {
@@ -229,7 +229,7 @@ func linesPass<S: DistanceStorage>(
                 }
             }
         } else {
-            for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch, origin: origin) }
+            for b in 0 ..< width { envelope(g + b * n, n, s2, border, scratch) }
             for t in 0 ..< n {
                 let dst = base + t * stride + first
                 if root {
@@ -357,18 +357,13 @@ final class EnvelopeScratch {
 /// table of `1 / (2·s2·k)` instead of dividing. The stack keeps each parabola's value and
 /// offset term, so neither the intersections nor the read-back reload them, and the read-back
 /// writes the line in place (the same arithmetic, so the same bits, as with a separate output).
-///
-/// `origin` is the coordinate of `f[0]` on the whole line (default 0): the parabolas are written
-/// in those coordinates, so a window of a longer line whose other values are all +∞ gives
-/// bit-identical results to the whole line (the intersections round the same way).
 @inline(__always)
-func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch,
-              origin: Int = 0) {
+private func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ border: Bool, _ s: EnvelopeScratch) {
     // Read the envelope back in place: f[p] is read before it is written, and the parabolas'
     // values are on the stack. With no parabola every value is +∞ already.
-    if lowerEnvelope(f, n, s2, s, origin: origin) >= 0 {
+    if lowerEnvelope(f, n, s2, s, origin: 0) >= 0 {
         var j = 0
-        for p in 0 ..< n where f[p] != 0 { f[p] = s.value(at: p, from: &j, s2, origin: origin) }
+        for p in 0 ..< n where f[p] != 0 { f[p] = s.value(at: p, from: &j, s2, origin: 0) }
     }
     if border {
         for p in 0 ..< n {
@@ -382,6 +377,10 @@ func envelope(_ f: UnsafeMutablePointer<Double>, _ n: Int, _ s2: Double, _ borde
 /// The first half of `envelope`: the stack of parabolas of the lower envelope of `f[0 ..< n]`
 /// (values unchanged), left in `s` for `EnvelopeScratch.value(at:from:_:origin:)`. Returns the
 /// index of the top of the stack, −1 when there is no parabola (every value +∞).
+///
+/// `origin` is the coordinate of `f[0]` on a longer line (0: the line itself): the parabolas
+/// are written in those coordinates, so a window of a line whose other values are all +∞ gives
+/// the same envelope, to the bit, as the whole line (the intersections round the same way).
 @inline(__always)
 func lowerEnvelope(_ f: UnsafePointer<Double>, _ n: Int, _ s2: Double, _ s: EnvelopeScratch, origin: Int) -> Int {
     // The stack of parabolas on the envelope: vertex v[k], value vf[k] = f[v[k]], vg[k] =
