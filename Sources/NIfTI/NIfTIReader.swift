@@ -36,6 +36,29 @@ public enum NIfTIReader {
         return (header, Volume(grid: grid, voxels: voxels))
     }
 
+    /// Calls `body` with the grid and the voxels of the image at `path` as Float32, as
+    /// `readFloat` gives them, valid only during the call. An unscaled native Float32 `.nii.gz`
+    /// is handed over where it was inflated (no copy); any other file is decoded first.
+    public static func withFloatVoxels<R>(at path: String, _ body: (Grid, UnsafeBufferPointer<Float>) -> R) throws(NIfTIError) -> R {
+        let (header, grid) = try header(at: path)
+        let offset = header.dataOffset
+        if isInflatableFloat32(header), offset % MemoryLayout<Float>.alignment == 0 {
+            let count = grid.voxelCount
+            let needed = try payloadEnd(header, dataBytes: count * 4, path: path)
+            let compressed = try compressedPayload(header, needed: needed, path: path)
+            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 64)
+            defer { raw.deallocate() }
+            adviseHugePages(raw.baseAddress!, bytes: raw.count)
+            if let failure = compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, into: raw) }) {
+                throw inflateError(failure, needed: needed, dataType: .float32, path: path)
+            }
+            let voxels = (raw.baseAddress! + offset).bindMemory(to: Float.self, capacity: count)
+            return body(grid, UnsafeBufferPointer(start: voxels, count: count))
+        }
+        let volume = try readFloat(at: path)
+        return volume.voxels.withUnsafeBufferPointer { body(grid, $0) }
+    }
+
     /// The image at `path` as integer labels: scaled values rounded to the nearest integer.
     /// Fails (`badLabels`) on a NaN/±Inf value, one outside the Int32 range, or one farther than
     /// 1e-3 from an integer (a probability map or a resampled image is not a label image).
@@ -159,8 +182,7 @@ public enum NIfTIReader {
     /// inflated straight into the array that is returned: no separate payload buffer, no copy
     /// but one `memmove` past the header. nil for any other kind of file.
     static func inflatedFloat32(_ h: NIfTIHeader, grid: Grid, path: String) throws(NIfTIError) -> [Float]? {
-        guard FileBytes.isGzip(h.dataPath), h.dataType == .float32, h.isBigEndian == (1.bigEndian == 1),
-              h.scaling == nil || h.scaling! == (1, 0) else { return nil }
+        guard isInflatableFloat32(h) else { return nil }
         let count = grid.voxelCount
         let needed = try payloadEnd(h, dataBytes: count * 4, path: path)
         let compressed = try compressedPayload(h, needed: needed, path: path)
@@ -177,6 +199,13 @@ public enum NIfTIReader {
         }
         if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
         return voxels
+    }
+
+    /// Whether `h` is an unscaled, native-order Float32 image in a gzip file: its voxels are
+    /// usable as inflated.
+    static func isInflatableFloat32(_ h: NIfTIHeader) -> Bool {
+        FileBytes.isGzip(h.dataPath) && h.dataType == .float32 && h.isBigEndian == (1.bigEndian == 1)
+            && (h.scaling == nil || h.scaling! == (1, 0))
     }
 
     /// Where the voxels of `h` end in its data file: `vox_offset` + `dataBytes`. `vox_offset`

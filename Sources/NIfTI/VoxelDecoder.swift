@@ -75,12 +75,13 @@ enum VoxelDecoder {
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> Result<[Int32], LabelFailure> {
-            var out = [Int32](hugePageBacked: count, repeating: 0)
             // Unscaled 8- and 16-bit integers (the usual segmentations and masks) fit Int32 as they are.
             if scaling == nil || scaling! == (1, 0), T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self {
-                for n in 0..<count { out[n] = Int32(T.load(raw, at: n, swapped: swapped).asDouble) }
-                return .success(out)
+                return .success([Int32](hugePageBacked: count) { out in
+                    for n in 0..<count { out[n] = Int32(T.load(raw, at: n, swapped: swapped).asDouble) }
+                })
             }
+            var out = [Int32](hugePageBacked: count, repeating: 0)
             let (slope, intercept) = scaling ?? (1, 0)
             for n in 0..<count {
                 let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept

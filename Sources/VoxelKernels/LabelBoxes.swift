@@ -35,11 +35,23 @@ public struct LabelBoxes: Sendable {
             present = Array(repeating: false, count: n)
         }
         var index = 0
+        let base = voxels.baseAddress
         for z in 0 ..< dims.z {
             for y in 0 ..< dims.y {
-                for x in 0 ..< dims.x {
+                var x = 0
+                while x < dims.x {
+                    // Background runs are skipped eight voxels at a time.
+                    if x + 8 <= dims.x,
+                       UnsafeRawPointer(base! + index).loadUnaligned(as: SIMD8<Int32>.self) == SIMD8(repeating: 0) {
+                        x += 8
+                        index += 8
+                        continue
+                    }
+                    defer {
+                        x += 1
+                        index += 1
+                    }
                     let v = voxels[index]
-                    index += 1
                     if v == 0 { continue }
                     let s: Int
                     if dense {

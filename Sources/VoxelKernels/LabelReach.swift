@@ -15,9 +15,21 @@ import NIfTI
 /// - Edge cases: labelled voxels get their own label and distance 0; voxels beyond reach of every
 ///   label get 0 and, for steps, `reach + 1`, for mm², +∞; negative or zero labels are unlabelled.
 public enum LabelReach {
+    /// What `steps` and `squaredMillimetres` find, per voxel in storage order.
+    public struct Result<D: Sendable>: Sendable {
+        /// The nearest label within reach (a labelled voxel's own label); 0 beyond reach.
+        public var nearest: [Int32]
+        /// Its distance; the "beyond reach" value where `nearest` is 0 and the voxel unlabelled.
+        public var distance: [D]
+        /// Each label's box grown by the reach, clipped to the grid (ascending label order):
+        /// every voxel within reach of a label lies in its box, so work on the voxels within
+        /// reach can be confined to these boxes.
+        public var boxes: [VoxelBox]
+    }
+
     /// Nearest label and city-block steps (0…`reach`, or `reach + 1` beyond) for every voxel.
     /// `boxes`: those of `labels`, when the caller has them already (else found here).
-    public static func steps(_ labels: Volume<Int32>, reach: Int, boxes: LabelBoxes? = nil) -> (nearest: [Int32], distance: [Int32]) {
+    public static func steps(_ labels: Volume<Int32>, reach: Int, boxes: LabelBoxes? = nil) -> Result<Int32> {
         let reach = max(0, reach)
         let far = Int32(reach + 1)
         return merge(labels, boxes: boxes, far: far, margin: SIMD3(repeating: reach)) { mask, dims in
@@ -28,8 +40,7 @@ public enum LabelReach {
     /// Nearest label and squared Euclidean distance (mm², exact in Double, so that "within
     /// reach" and ties are decided without rounding) for every voxel within `reach` mm of a label.
     /// `boxes` as for `steps`.
-    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double, boxes: LabelBoxes? = nil)
-        -> (nearest: [Int32], distance: [Double]) {
+    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double, boxes: LabelBoxes? = nil) -> Result<Double> {
         let s = labels.grid.spacing
         let margin = SIMD3((0..<3).map { Int((max(0, reach) / s[$0]).rounded(.up)) })
         return merge(labels, boxes: boxes, far: Double.infinity, margin: margin) { mask, dims in
@@ -37,21 +48,28 @@ public enum LabelReach {
         } within: { isWithin(squared: $0, radius: reach) }
     }
 
-    private static func merge<D: Comparable & Numeric & BitwiseCopyable>(
+    private static func merge<D: Comparable & Numeric & BitwiseCopyable & Sendable>(
         _ labels: Volume<Int32>, boxes: LabelBoxes?, far: D, margin: SIMD3<Int>,
         transform: ([UInt8], SIMD3<Int>) -> [D], within: (D) -> Bool
-    ) -> (nearest: [Int32], distance: [D]) {
+    ) -> Result<D> {
         let dims = labels.grid.dims
         var nearest = [Int32](hugePageBacked: labels.voxels.count, repeating: 0)
         var distance = [D](hugePageBacked: labels.voxels.count, repeating: far)
+        var grown: [VoxelBox] = []
         labels.voxels.withUnsafeBufferPointer { lv in
-            for v in 0..<lv.count where lv[v] > 0 {
-                nearest[v] = lv[v]
-                distance[v] = 0
-            }
             let objects = boxes ?? LabelBoxes(lv, dims: dims)
+            // Labelled voxels: their own label at distance 0 (found in their boxes).
+            for (label, tight) in zip(objects.labels, objects.boxes) where label > 0 {
+                tight.forEachVoxel(inGrid: dims) { v, _ in
+                    if lv[v] == label {
+                        nearest[v] = label
+                        distance[v] = 0
+                    }
+                }
+            }
             for (label, tight) in zip(objects.labels, objects.boxes) where label > 0 {
                 let box = VoxelBox(lower: pointwiseMax(tight.lower &- margin, .zero), upper: pointwiseMin(tight.upper &+ margin, dims))
+                grown.append(box)
                 var mask = [UInt8](repeating: 0, count: box.voxelCount)
                 box.forEachVoxel(inGrid: dims) { v, o in mask[o] = lv[v] == label ? 1 : 0 }
                 let d = transform(mask, box.dims)
@@ -63,6 +81,6 @@ public enum LabelReach {
                 }
             }
         }
-        return (nearest, distance)
+        return Result(nearest: nearest, distance: distance, boxes: grown)
     }
 }

@@ -126,7 +126,17 @@ public enum LabelStatistics {
             var from = 0
             var order = [Int: Double]()
             for r in ranks {
-                select(p, from, m - 1, r)
+                if r == from, r > 0 {
+                    // The rank just above the last one selected: the smallest value after it.
+                    var low = p[r], at = r
+                    for i in (r + 1) ..< m where p[i] < low {
+                        low = p[i]
+                        at = i
+                    }
+                    p.swapAt(r, at)
+                } else {
+                    select(p, from, m - 1, r)
+                }
                 order[r] = Double(p[r])
                 from = r + 1
             }

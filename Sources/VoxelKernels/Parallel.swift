@@ -60,3 +60,40 @@ struct UnsafeSendable<T>: @unchecked Sendable {
     @usableFromInline var value: T
     @usableFromInline init(_ value: T) { self.value = value }
 }
+
+/// `body(0) … body(count − 1)` computed by up to `threads` workers, each index by one of them
+/// (dynamically handed out, lowest first), returned in index order. Results do not depend on
+/// the thread count as long as `body` depends only on its index.
+public func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let out = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+    out.initialize(repeating: nil)
+    defer {
+        _ = out.deinitialize()
+        out.deallocate()
+    }
+    let workers = min(max(1, threads), count)
+    if workers == 1 {
+        for n in 0 ..< count { out[n] = body(n) }
+    } else {
+        let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        next.initialize(to: 0)
+        defer { next.deallocate() }
+        let lock = NSLock()
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable((body, out, next))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let (body, out, next) = shared.value
+                while true {
+                    lock.lock()
+                    let n = next.pointee
+                    next.pointee += 1
+                    lock.unlock()
+                    guard n < count else { return }
+                    out[n] = body(n)
+                }
+            }
+        }
+    }
+    return out.map { $0! }
+}

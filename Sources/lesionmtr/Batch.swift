@@ -31,10 +31,10 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var extras: ExtraOutputArguments
 
-    @Option(help: "Subjects analysed at once (default: all cores). Output does not depend on it.")
+    @Option(help: "Cores to use (default: all cores): up to N subjects at once, one core each; with fewer subjects than N they share the spare cores. --jobs 1 keeps to one core. Output does not depend on it.")
     var jobs: Int?
 
-    /// The number of subjects analysed at once.
+    /// The number of cores the batch uses (subjects at once, at most).
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "Skip subjects already complete with the same parameters and unchanged inputs.")
@@ -70,7 +70,6 @@ struct Batch: ParsableCommand {
         options.voxels = extras.voxels
         options.writeMasks = extras.writeMasks
         options.jobs = jobCount
-        options.threadsPerSubject = max(1, ProcessInfo.processInfo.activeProcessorCount / jobCount)
         options.resume = resume
         options.commandLine = reproducibleCommandLine()
         if let shard {

@@ -33,7 +33,7 @@ struct QC: ParsableCommand {
 
     @OptionGroup var report: QCArguments
 
-    @Option(help: "Subjects rendered at once (default: all cores). Output does not depend on it.")
+    @Option(help: "Cores to use (default: all cores): up to N subjects rendered at once; with fewer subjects than N they share the spare cores. Output does not depend on it.")
     var jobs: Int?
 
     @Flag(help: "No progress output (errors still go to stderr).")
@@ -54,7 +54,6 @@ func buildReport(_ output: String, arguments: QCArguments, jobs: Int, quiet: Boo
     var options = QCOptions()
     options.maxLesions = arguments.maxLesions
     options.jobs = jobs
-    options.threadsPerSubject = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
     let progress = ProgressReporter(label: "qc", quiet: quiet)
     let summary: QCSummary
     do {

@@ -12,11 +12,24 @@ enum InputChecks {
     /// masks give no warning.
     static func labelledLookingMask(_ values: [Float], path: String) -> String? {
         var first: Float?, second: Float?
-        for x in values where x > 0 {
-            guard x == x.rounded() else { return nil }
-            if first == nil { first = x } else if x != first, second == nil { second = x }
+        // The positive values in order (background is skipped sixteen voxels at a time); false
+        // at the first one that is not an integer.
+        let allIntegers = values.withUnsafeBufferPointer { p -> Bool in
+            var i = 0
+            while i < p.count {
+                if i + 16 <= p.count, !any(UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self) .> 0) {
+                    i += 16
+                    continue
+                }
+                let x = p[i]
+                i += 1
+                guard x > 0 else { continue }
+                guard x == x.rounded() else { return false }
+                if first == nil { first = x } else if x != first, second == nil { second = x }
+            }
+            return true
         }
-        guard let first, let second else { return nil }
+        guard allIntegers, let first, let second else { return nil }
         func text(_ x: Float) -> String { x < 1e9 ? String(Int(x)) : "\(x)" }
         return "\(path): lesion mask holds several integer values (\(text(min(first, second))), \(text(max(first, second))), …): "
             + "read as binary (any value > 0 is lesion); pass --labelled to keep them as lesion ids"
@@ -25,21 +38,18 @@ enum InputChecks {
     /// Tissue labels that cannot be a segmentation: a negative label, or no brain voxel at all.
     /// Positive labels other than the four classes are other brain tissue (DESIGN §3).
     static func tissueProblem(_ tissue: [Int32], grid: Grid, path: String) -> NIfTIError? {
-        var anyBrain = false
-        for (v, label) in tissue.enumerated() {
-            if label < 0 {
-                let d = grid.dims
-                return NIfTIError(.badLabels, path: path, reason:
-                    "tissue label \(label) at voxel (\(v % d.x), \(v / d.x % d.y), \(v / (d.x * d.y))) is negative (labels are 0 background or positive classes)")
-            }
-            if label != 0 { anyBrain = true }
+        // A vectorised minimum first; the voxel is looked for only when there is one.
+        if let lowest = tissue.min(), lowest < 0, let v = tissue.firstIndex(where: { $0 < 0 }) {
+            let d = grid.dims
+            return NIfTIError(.badLabels, path: path, reason:
+                "tissue label \(tissue[v]) at voxel (\(v % d.x), \(v / d.x % d.y), \(v / (d.x * d.y))) is negative (labels are 0 background or positive classes)")
         }
-        return anyBrain ? nil : NIfTIError(.badLabels, path: path, reason: "tissue segmentation has no brain voxel (every label is 0)")
+        return tissue.contains { $0 != 0 } ? nil : NIfTIError(.badLabels, path: path, reason: "tissue segmentation has no brain voxel (every label is 0)")
     }
 
     /// A map with no finite value inside the brain (tissue ≠ 0): an empty or broken file, whose
     /// every statistic would be n/a. Single NaN/±Inf voxels are fine (counted as invalid).
-    static func emptyMap(_ values: [Float], tissue: [Int32], path: String) -> NIfTIError? {
+    static func emptyMap(_ values: UnsafeBufferPointer<Float>, tissue: [Int32], path: String) -> NIfTIError? {
         for v in values.indices where tissue[v] != 0 && values[v].isFinite { return nil }
         return NIfTIError(.badLabels, path: path, reason: "map has no finite value inside the brain (all NaN/Inf): empty or broken file")
     }

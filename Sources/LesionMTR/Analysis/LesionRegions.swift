@@ -7,10 +7,8 @@ public enum ComponentCode: UInt8, Sendable {
 }
 
 /// The regions of DESIGN.md §3 for one subject: lesion ids, each voxel's component (core, rim,
-/// perilesional) and owning lesion, NAWM, and the distance to CSF.
+/// perilesional) and owning lesion, NAWM, and the distance to CSF at the voxels the tables read.
 public struct LesionRegions: Sendable {
-    /// Lesion id per voxel (kept lesions only); 0 elsewhere.
-    public var ids: [Int32]
     /// The ids present, ascending.
     public var lesionIDs: [Int32]
     /// Component per voxel: core or rim inside lesions, perilesional around them, else none.
@@ -19,10 +17,31 @@ public struct LesionRegions: Sendable {
     public var owner: [Int32]
     /// 1 in normal-appearing white matter.
     public var nawm: [UInt8]
-    /// Euclidean distance (mm) to the nearest CSF voxel at lesion, perilesional and NAWM voxels
-    /// (the only ones any table reads; elsewhere the distance or NaN); nil when there is no CSF
-    /// at all.
+    /// The voxels any table reads — lesion, perilesional and NAWM voxels (`owner > 0` or
+    /// `nawm == 1`) — as grid storage indices, ascending. Per-voxel values the tables need (map
+    /// values, distances) are held compactly in this order.
+    public var analysed: [Int]
+    /// Euclidean distance (mm) to the nearest CSF voxel at each voxel of `analysed`, in that
+    /// order; nil when there is no CSF at all or it was not asked for.
     public var distanceToCSF: [Double]?
+
+    /// Whether voxel `v` (grid storage index) lies in a lesion: its core or rim.
+    @inline(__always)
+    public func isLesion(_ v: Int) -> Bool {
+        component[v] == ComponentCode.core.rawValue || component[v] == ComponentCode.rim.rawValue
+    }
+
+    /// The id of the lesion voxel `v` lies in (kept lesions only); 0 outside lesions.
+    @inline(__always)
+    public func lesionID(at v: Int) -> Int32 { isLesion(v) ? owner[v] : 0 }
+
+    /// Lesion id per voxel (kept lesions only), 0 elsewhere: built from `owner` and `component`
+    /// on each call (O(N)), for writing or drawing; not held, to keep a subject's memory low.
+    public var ids: [Int32] {
+        [Int32](hugePageBacked: owner.count) { out in
+            for v in 0..<owner.count { out[v] = lesionID(at: v) }
+        }
+    }
 
     /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
     /// distance to CSF is left out (nil): for callers that only need the components, such as the
@@ -44,65 +63,142 @@ public struct LesionRegions: Sendable {
         let boxes = LabelBoxes(idVolume)
         let lesionIDs = boxes.labels
 
-        // 2. Rim and core: distance to the nearest voxel not in the same lesion.
+        // 2. Rim and core: distance to the nearest voxel not in the same lesion; each lesion's
+        //    voxels are visited in its box.
         var component = [UInt8](hugePageBacked: n, repeating: ComponentCode.none.rawValue)
-        var owner = [Int32](hugePageBacked: n, repeating: 0)
+        func markRim(_ isRim: (Int) -> Bool) {
+            ids.withUnsafeBufferPointer { idp in
+                component.withUnsafeMutableBufferPointer { cp in
+                    for (label, box) in zip(boxes.labels, boxes.boxes) {
+                        box.forEachVoxel(inGrid: grid.dims) { v, _ in
+                            if idp[v] == label { cp[v] = (isRim(v) ? ComponentCode.rim : .core).rawValue }
+                        }
+                    }
+                }
+            }
+        }
         switch options.unit {
         case .voxel:
             let w = Int(options.rimWidth.rounded(.down))
             let steps = DistanceToOtherLabel.steps(idVolume, bound: max(w, 0), boxes: boxes, threads: threads)
-            for v in 0..<n where ids[v] > 0 {
-                component[v] = (w >= 1 && steps[v] <= Int32(w) ? ComponentCode.rim : .core).rawValue
-                owner[v] = ids[v]
-            }
+            markRim { w >= 1 && steps[$0] <= Int32(w) }
         case .mm:
             let d = DistanceToOtherLabel.millimetres(idVolume, boxes: boxes, threads: threads)
-            for v in 0..<n where ids[v] > 0 {
-                component[v] = (d[v] <= options.rimWidth * (1 + 1e-12) ? ComponentCode.rim : .core).rawValue
-                owner[v] = ids[v]
-            }
+            markRim { d[$0] <= options.rimWidth * (1 + 1e-12) }
         }
 
         // 3–4. Perilesional shell and NAWM, from each lesion's neighbourhood only: the nearest
         //      lesion (ties to the lowest id) and its distance, within the larger of the two widths.
-        //      Perilesional: non-lesion brain voxels that are not CSF (by the tissue label; a
-        //      separate --csf mask only serves the distance) within the perilesional width.
-        //      NAWM: WM, not lesion, farther than the gap from every lesion.
-        let tissue = images.tissue, csfLabel = options.tissueLabels.csf, wm = options.tissueLabels.wm
-        var nawm = [UInt8](hugePageBacked: n, repeating: 0)
-        func classify(nearest: [Int32], isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) {
-            for v in 0..<n where ids[v] == 0 {
-                if nearest[v] > 0, tissue[v] != 0, tissue[v] != csfLabel, isPerilesional(v) {
-                    component[v] = ComponentCode.perilesional.rawValue
-                    owner[v] = nearest[v]
-                }
-                if tissue[v] == wm, !isNearLesion(v) { nawm[v] = 1 }
-            }
-        }
+        //      The nearest-lesion volume becomes `owner` (`Shell.classify`).
+        let shell = Shell(tissue: images.tissue, labels: options.tissueLabels)
+        let classified: Shell.Classified
         switch options.unit {
         case .voxel:
             let w = max(-1, Int(options.perilesionalWidth.rounded(.down)))
             let gap = max(0, Int(options.nawmGap.rounded(.down)))
-            let reach = LabelReach.steps(idVolume, reach: max(w, gap, 0), boxes: boxes)
-            classify(nearest: reach.nearest, isPerilesional: { reach.distance[$0] <= Int32(w) },
-                     isNearLesion: { reach.distance[$0] <= Int32(gap) })
+            var reach = LabelReach.steps(idVolume, reach: max(w, gap, 0), boxes: boxes)
+            let distance = reach.distance
+            classified = shell.classify(ids: ids, dims: grid.dims, nearest: &reach.nearest, boxes: reach.boxes, component: &component,
+                                        isPerilesional: { distance[$0] <= Int32(w) }, isNearLesion: { distance[$0] <= Int32(gap) })
         case .mm:
-            let reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap), boxes: boxes)
-            classify(nearest: reach.nearest, isPerilesional: { isWithin(squared: reach.distance[$0], radius: options.perilesionalWidth) },
-                     isNearLesion: { isWithin(squared: reach.distance[$0], radius: options.nawmGap) })
+            var reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap), boxes: boxes)
+            let distance = reach.distance
+            classified = shell.classify(ids: ids, dims: grid.dims, nearest: &reach.nearest, boxes: reach.boxes, component: &component,
+                                        isPerilesional: { isWithin(squared: distance[$0], radius: options.perilesionalWidth) },
+                                        isNearLesion: { isWithin(squared: distance[$0], radius: options.nawmGap) })
         }
+        let (owner, nawm, analysed) = (classified.owner, classified.nawm, classified.analysed)
 
-        // 5. Distance to CSF, wanted at lesion, perilesional and NAWM voxels only.
+        // 5. Distance to CSF, at the analysed voxels only.
         let csf = images.csf
         var toCSF: [Double]?
         if csfDistance, csf.contains(1) {
-            let wanted = [UInt8](hugePageBacked: n) { w in
-                for v in 0..<n { w[v] = owner[v] > 0 || nawm[v] == 1 ? 1 : 0 }
-            }
-            toCSF = EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, wanted: wanted, threads: threads)
+            toCSF = EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, at: analysed, threads: threads)
         }
 
-        return LesionRegions(ids: ids, lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
-                             distanceToCSF: toCSF)
+        return LesionRegions(lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
+                             analysed: analysed, distanceToCSF: toCSF)
     }
 }
+
+/// The perilesional shell and NAWM of DESIGN.md §3 from the nearest lesion of each voxel.
+private struct Shell {
+    let tissue: [Int32]
+    let csf: Int32, wm: Int32
+
+    init(tissue: [Int32], labels: TissueLabels) {
+        self.tissue = tissue
+        csf = labels.csf
+        wm = labels.wm
+    }
+
+    /// The owner and NAWM volumes and the analysed voxels (`LesionRegions`).
+    struct Classified {
+        var owner: [Int32]
+        var nawm: [UInt8]
+        var analysed: [Int]
+    }
+
+    /// Perilesional: a voxel in no lesion whose nearest lesion is within the perilesional width
+    /// and whose tissue is brain (≠ background) and not CSF (by the tissue label; a separate
+    /// --csf mask only serves the distance). NAWM: WM in no lesion and not within the gap of any
+    /// lesion. `nearest` (the nearest lesion within reach, from `LabelReach`, whose `boxes` are
+    /// given) is moved out, left empty, and becomes the owner: kept for lesion and perilesional
+    /// voxels (a lesion voxel's nearest lesion is its own), cleared elsewhere. One vectorisable
+    /// pass marks the WM outside lesions; the rest looks only inside the reach boxes, where every
+    /// voxel with a nearest lesion lies (a voxel seen again, in overlapping boxes, is left as the
+    /// first visit made it). `isPerilesional(v)` and `isNearLesion(v)` tell whether voxel `v`'s
+    /// nearest lesion is within the perilesional width and within the NAWM gap.
+    func classify(ids: [Int32], dims: SIMD3<Int>, nearest: inout [Int32], boxes: [VoxelBox], component: inout [UInt8],
+                     isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) -> Classified {
+        let n = ids.count
+        var nawm = [UInt8](hugePageBacked: n) { out in
+            ids.withUnsafeBufferPointer { idp in
+                tissue.withUnsafeBufferPointer { tp in
+                    for v in 0..<n { out[v] = tp[v] == wm && idp[v] == 0 ? 1 : 0 }
+                }
+            }
+        }
+        var owner = nearest
+        nearest = []  // moved: `owner` is its only reference
+        let perilesional = ComponentCode.perilesional.rawValue
+        ids.withUnsafeBufferPointer { idp in
+            tissue.withUnsafeBufferPointer { tp in
+                owner.withUnsafeMutableBufferPointer { op in
+                    component.withUnsafeMutableBufferPointer { cp in
+                        nawm.withUnsafeMutableBufferPointer { wp in
+                            for box in boxes {
+                                box.forEachVoxel(inGrid: dims) { v, _ in
+                                    guard idp[v] == 0, op[v] > 0, cp[v] == 0 else { return }
+                                    let t = tp[v]
+                                    if t != 0, t != csf, isPerilesional(v) {
+                                        cp[v] = perilesional
+                                    } else {
+                                        op[v] = 0
+                                    }
+                                    if wp[v] == 1, isNearLesion(v) { wp[v] = 0 }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Listed at their exact count (no growth while the caller's full-grid arrays are held).
+        var count = 0
+        owner.withUnsafeBufferPointer { op in
+            nawm.withUnsafeBufferPointer { wp in
+                for v in 0..<n where op[v] > 0 || wp[v] == 1 { count += 1 }
+            }
+        }
+        var analysed: [Int] = []
+        analysed.reserveCapacity(count)
+        owner.withUnsafeBufferPointer { op in
+            nawm.withUnsafeBufferPointer { wp in
+                for v in 0..<n where op[v] > 0 || wp[v] == 1 { analysed.append(v) }
+            }
+        }
+        return Classified(owner: owner, nawm: nawm, analysed: analysed)
+    }
+}
+

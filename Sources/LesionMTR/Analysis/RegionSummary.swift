@@ -38,29 +38,25 @@ struct LesionGeometry {
         distanceSum = [Double](repeating: 0, count: n * 4)
         distanceMin = [Double](repeating: .infinity, count: n * 4)
         let dims = images.grid.dims
-        var v = 0
-        for k in 0..<dims.z {
-            for j in 0..<dims.y {
-                for i in 0..<dims.x {
-                    defer { v += 1 }
-                    let owner = Int(regions.owner[v])
-                    guard owner > 0 else { continue }
-                    let c = Int(regions.component[v])
-                    let d = regions.distanceToCSF?[v] ?? .nan
-                    if c != Int(ComponentCode.perilesional.rawValue) {
-                        wholeCount[owner] += 1
-                        indexSum[owner] += SIMD3(Double(i), Double(j), Double(k))
-                        switch tissueLabels.tissue(of: images.tissue[v]) {
-                        case .wm: tissueCount[owner].x += 1
-                        case .cgm: tissueCount[owner].y += 1
-                        case .dgm: tissueCount[owner].z += 1
-                        default: break
-                        }
-                        add(owner * 4, d)
-                    }
-                    add(owner * 4 + c, d)
+        // Lesion and perilesional voxels are among the analysed ones, in storage order.
+        for (r, v) in regions.analysed.enumerated() {
+            let owner = Int(regions.owner[v])
+            guard owner > 0 else { continue }
+            let c = Int(regions.component[v])
+            let d = regions.distanceToCSF?[r] ?? .nan
+            if c != Int(ComponentCode.perilesional.rawValue) {
+                let (i, j, k) = (v % dims.x, v / dims.x % dims.y, v / (dims.x * dims.y))
+                wholeCount[owner] += 1
+                indexSum[owner] += SIMD3(Double(i), Double(j), Double(k))
+                switch tissueLabels.tissue(of: images.tissue[v]) {
+                case .wm: tissueCount[owner].x += 1
+                case .cgm: tissueCount[owner].y += 1
+                case .dgm: tissueCount[owner].z += 1
+                default: break
                 }
+                add(owner * 4, d)
             }
+            add(owner * 4 + c, d)
         }
     }
 

@@ -22,9 +22,20 @@ public enum SubjectAnalysis {
     /// Analyses one subject. Throws `AnalysisError` for unreadable or inconsistent input.
     public static func run(_ inputs: SubjectInputs, options: AnalysisOptions, voxels: Bool = false,
                            threads: Int = defaultThreadCount) throws(AnalysisError) -> SubjectResult {
-        let images = try SubjectImages.load(inputs, options: options)
+        // The anatomy first; the maps are read after the regions, only at the voxels the tables
+        // read, so that no whole map is held while the regions are computed.
+        var images = try SubjectImages.loadAnatomy(inputs, options: options, threads: threads)
+        // Labelled first, so that the mask is not held while the regions are computed.
+        if case .mask(let mask) = images.lesions {
+            images.lesions = .mask([])
+            images.lesions = .ids(LesionLabelling.label(mask, dims: images.grid.dims, connectivity: options.connectivity,
+                                                        minVoxels: options.minVoxels).labels)
+        }
         let regions = LesionRegions.compute(images, options: options, threads: threads)
-        let builder = TableBuilder(inputs: inputs, options: options, images: images, regions: regions, threads: threads)
+        images.lesions = .ids([])  // now in the regions
+        images.csf = []  // served the distance only
+        let maps = try images.readMaps(inputs, options: options, at: regions.analysed, threads: threads)
+        let builder = TableBuilder(inputs: inputs, options: options, images: images, maps: maps, regions: regions, threads: threads)
         var warnings = images.warnings
         if regions.distanceToCSF == nil {
             warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")
@@ -39,7 +50,10 @@ public enum SubjectAnalysis {
 struct TableBuilder {
     let inputs: SubjectInputs
     let options: AnalysisOptions
+    /// The grid, tissue, sessions and baseline (its `maps` are not read).
     let images: SubjectImages
+    /// The map series at the voxels of `regions.analysed`, in that order.
+    let maps: [MapSeries]
     let regions: LesionRegions
     let maxID: Int
     let geometry: LesionGeometry
@@ -59,21 +73,25 @@ struct TableBuilder {
 
     static let componentNames = ["whole", "core", "rim", "perilesional"]
 
-    init(inputs: SubjectInputs, options: AnalysisOptions, images: SubjectImages, regions: LesionRegions, threads: Int) {
+    init(inputs: SubjectInputs, options: AnalysisOptions, images: SubjectImages, maps: [MapSeries], regions: LesionRegions,
+         threads: Int) {
         self.inputs = inputs
         self.options = options
         self.images = images
+        self.maps = maps
         self.regions = regions
         self.threads = threads
         maxID = Int(regions.lesionIDs.last ?? 0)
         geometry = LesionGeometry(images, regions, maxID: maxID, tissueLabels: options.tissueLabels)
         covariateCells = inputs.covariates.map(\.value)
-        // Statistics are gathered over the voxels that belong to some lesion or shell only.
-        let roi = regions.owner.indices.filter { regions.owner[$0] > 0 }
-        let roiWhole = roi.map { regions.ids[$0] }
-        let roiParts = roi.map { (regions.owner[$0] - 1) * 3 + Int32(regions.component[$0]) }
+        // Statistics are gathered over the voxels that belong to some lesion or shell only
+        // (positions in `regions.analysed`).
+        let analysed = regions.analysed
+        let roi = analysed.indices.filter { regions.owner[analysed[$0]] > 0 }
+        let roiWhole = roi.map { regions.lesionID(at: analysed[$0]) }
+        let roiParts = roi.map { (regions.owner[analysed[$0]] - 1) * 3 + Int32(regions.component[analysed[$0]]) }
         let p = MapStatistics.probabilities
-        for map in images.maps {
+        for map in maps {
             let gathered = map.values.map { values in roi.map { values[$0] } }
             whole.append(gathered.map {
                 LabelStatistics.summarize($0, labels: roiWhole, labelCount: maxID, probabilities: p, threads: threads)
@@ -102,10 +120,10 @@ struct TableBuilder {
         var columns = ["subject"] + inputs.covariates.map(\.name)
         columns += ["lesion", "component", "tissue_class", "n_voxels", "volume_mm3", "centroid_x", "centroid_y", "centroid_z",
                     "frac_wm", "frac_cgm", "frac_dgm", "dist_csf_mean_mm", "dist_csf_min_mm", "below_subject_median"]
-        for map in images.maps {
+        for map in maps {
             for s in map.sessions { columns += MapStatistics.suffixes.map { "\(map.name)_\(s)_\($0)" } }
         }
-        for (m, map) in images.maps.enumerated() {
+        for (m, map) in maps.enumerated() {
             for d in deltaWhole[m] { columns += ["delta_\(map.name)_\(d.session)_mean", "delta_\(map.name)_\(d.session)_n"] }
         }
         var table = Table(columns: columns)
@@ -128,12 +146,12 @@ struct TableBuilder {
                         hasDistance ? Cell.number(geometry.distanceSum[slot] / Double(count)) : Cell.missing,
                         hasDistance ? Cell.number(geometry.distanceMin[slot]) : Cell.missing,
                         below.map { $0[id] == true ? "1" : "0" } ?? Cell.missing]
-                for m in images.maps.indices {
-                    for s in images.maps[m].sessions.indices {
+                for m in maps.indices {
+                    for s in maps[m].sessions.indices {
                         row += MapStatistics.cells(summary(m, s, id: id, component: c))
                     }
                 }
-                for m in images.maps.indices {
+                for m in maps.indices {
                     for d in deltaWhole[m].indices {
                         let stats = c == 0 ? deltaWhole[m][d].stats[id - 1] : deltaParts[m][d].stats[(id - 1) * 3 + c - 1]
                         row += [Cell.number(stats.mean), Cell.count(stats.validCount)]
@@ -161,7 +179,7 @@ struct TableBuilder {
 
     /// Index of the map named `mtr` if it has the baseline session.
     private var mtrIndex: Int? {
-        images.maps.firstIndex { $0.name == "mtr" && $0.sessions.first == images.baseline }
+        maps.firstIndex { $0.name == "mtr" && $0.sessions.first == images.baseline }
     }
 
     /// The submedian split (DESIGN.md §3.7): the median over lesions of the finite whole-lesion
@@ -205,19 +223,25 @@ struct TableBuilder {
         let below = submedian?.below
         row.append(Cell.number(submedian?.median))
         row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
-        let nawmVoxels = regions.nawm.indices.filter { regions.nawm[$0] == 1 }
+        let nawmVoxels = regions.analysed.indices.filter { regions.nawm[regions.analysed[$0]] == 1 }
         row.append(Cell.count(nawmVoxels.count))
         let nawmLabels = [Int32](repeating: 1, count: nawmVoxels.count)
-        for map in images.maps {
-            for (s, values) in zip(map.sessions, map.values) {
+        let series = maps.flatMap(\.values)
+        let nawmStats = parallelMap(series.count, threads: threads) { k in
+            let gathered = nawmVoxels.map { series[k][$0] }
+            return LabelStatistics.summarize(gathered, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: 1)[0]
+        }
+        var k = 0
+        for map in maps {
+            for s in map.sessions {
                 columns += ["n_valid", "mean", "sd", "median"].map { "nawm_\(map.name)_\(s)_\($0)" }
-                let gathered = nawmVoxels.map { values[$0] }
-                let stats = LabelStatistics.summarize(gathered, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: threads)[0]
+                let stats = nawmStats[k]
+                k += 1
                 row += [Cell.count(stats.validCount), Cell.number(stats.mean), Cell.number(stats.sd), Cell.number(stats.quantiles?[0])]
             }
         }
         if let m = mtrIndex {
-            let map = images.maps[m]
+            let map = maps[m]
             let ids = regions.lesionIDs.map(Int.init)
             let submedian = ids.filter { below?[$0] == true }
             func meanOf(_ xs: [Double?]) -> Double? {
@@ -241,7 +265,7 @@ struct TableBuilder {
                 row.append(Cell.number(meanOf(submedian.map { d.stats[$0 - 1].mean })))
             }
         }
-        for (m, map) in images.maps.enumerated() {
+        for (m, map) in maps.enumerated() {
             for (s, session) in map.sessions.enumerated() {
                 for (r, region) in BandSums.regions.enumerated() {
                     columns.append("slope_\(region)_\(map.name)_\(session)")
@@ -256,40 +280,44 @@ struct TableBuilder {
 
     /// Column position of map `m`, session `s` among all map-session pairs.
     private func bandSeriesIndex(_ m: Int, _ s: Int) -> Int {
-        images.maps[..<m].reduce(0) { $0 + $1.sessions.count } + s
+        maps[..<m].reduce(0) { $0 + $1.sessions.count } + s
     }
 
     private func bandSums() -> BandSums {
-        let seriesCount = images.maps.reduce(0) { $0 + $1.sessions.count }
+        let seriesCount = maps.reduce(0) { $0 + $1.sessions.count }
         guard let distance = regions.distanceToCSF else { return BandSums(seriesCount: seriesCount, bandCount: 0) }
         let width = options.bandWidthMM
         var klass = [Int](repeating: 3, count: maxID + 1)
         for id in regions.lesionIDs.map(Int.init) {
             klass[id] = BandSums.classes.firstIndex(of: tissueClass(geometry.tissueCount[id]))!
         }
-        // One pass over the two regions' voxels; the band table grows with the largest band met.
-        var sums = BandSums(seriesCount: seriesCount, bandCount: 0)
-        let series = images.maps.flatMap(\.values)
-        let ids = regions.ids, nawm = regions.nawm
-        for v in 0..<distance.count {
-            let region: Int, tissueClass: Int
-            if ids[v] > 0 {
-                (region, tissueClass) = (0, klass[Int(ids[v])])
-            } else if nawm[v] == 1 {
-                (region, tissueClass) = (1, 0)
-            } else {
-                continue
+        // Each analysed voxel's cell (lesion by its lesion's class, or NAWM), then the sums.
+        var slots = [Int32](repeating: -1, count: regions.analysed.count)
+        var top = -1
+        regions.analysed.withUnsafeBufferPointer { analysed in
+            for (r, v) in analysed.enumerated() {
+                let region: Int, tissueClass: Int
+                if regions.isLesion(v) {
+                    (region, tissueClass) = (0, klass[Int(regions.owner[v])])
+                } else if regions.nawm[v] == 1 {
+                    (region, tissueClass) = (1, 0)
+                } else {
+                    continue
+                }
+                let band = Int((distance[r] / width).rounded(.down))
+                top = max(top, band)
+                slots[r] = Int32(BandSums.slot(region: region, tissueClass: tissueClass, band: band))
             }
-            let band = Int((distance[v] / width).rounded(.down))
-            sums.add(region: region, tissueClass: tissueClass, band: band, values: series, voxel: v)
         }
+        var sums = BandSums(seriesCount: seriesCount, bandCount: top + 1)
+        sums.accumulate(slots: slots, series: maps.flatMap(\.values))
         return sums
     }
 
     func bandTable() -> Table {
         var columns = ["subject"] + inputs.covariates.map(\.name)
         columns += ["region", "tissue_class", "band", "dist_lo_mm", "dist_hi_mm", "n"]
-        for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)_mean" } }
+        for map in maps { columns += map.sessions.map { "\(map.name)_\($0)_mean" } }
         var table = Table(columns: columns)
         let width = options.bandWidthMM
         for cell in bands.nonEmptyCells() {
@@ -306,23 +334,23 @@ struct TableBuilder {
 
     func voxelTable() -> Table {
         var columns = ["subject", "lesion", "component", "i", "j", "k", "tissue", "dist_csf_mm", "band"]
-        for map in images.maps { columns += map.sessions.map { "\(map.name)_\($0)" } }
-        let series = images.maps.flatMap(\.values)
+        for map in maps { columns += map.sessions.map { "\(map.name)_\($0)" } }
+        let series = maps.flatMap(\.values)
         let dims = images.grid.dims
-        var order: [(id: Int32, component: UInt8, voxel: Int)] = []
-        for v in regions.owner.indices where regions.owner[v] > 0 {
-            order.append((regions.owner[v], regions.component[v], v))
+        var order: [(id: Int32, component: UInt8, voxel: Int, position: Int)] = []
+        for (r, v) in regions.analysed.enumerated() where regions.owner[v] > 0 {
+            order.append((regions.owner[v], regions.component[v], v, r))
         }
         order.sort { ($0.id, $0.component, $0.voxel) < ($1.id, $1.component, $1.voxel) }
         var table = Table(columns: columns)
         table.rows.reserveCapacity(order.count)
-        for (id, c, v) in order {
-            let d = regions.distanceToCSF?[v]
+        for (id, c, v, r) in order {
+            let d = regions.distanceToCSF?[r]
             var row = [inputs.subject, String(id), Self.componentNames[Int(c)],
                        String(v % dims.x), String(v / dims.x % dims.y), String(v / (dims.x * dims.y)),
                        String(images.tissue[v]), Cell.number(d),
                        d.map { String(Int(($0 / options.bandWidthMM).rounded(.down))) } ?? Cell.missing]
-            row += series.map { Cell.number(Double($0[v])) }
+            row += series.map { Cell.number(Double($0[r])) }
             table.rows.append(row)
         }
         return table
@@ -330,8 +358,7 @@ struct TableBuilder {
 }
 
 /// Sums per (region, tissue class, band) for bands.tsv and the slopes in subjects.tsv, in flat
-/// arrays indexed by `band · 10 + region · 5 + class`, grown a band at a time as voxels of
-/// farther bands are added.
+/// arrays indexed by `band · 10 + region · 5 + class`.
 struct BandSums {
     /// Regions and classes in table order; `all` pools a region's classes.
     static let regions = ["lesion", "nawm"]
@@ -340,7 +367,7 @@ struct BandSums {
 
     let seriesCount: Int
     /// Bands held: 0 ..< bandCount.
-    private(set) var bandCount: Int
+    let bandCount: Int
     static let cellsPerBand = regions.count * classes.count
     /// Voxels per cell.
     var n: [Int]
@@ -357,32 +384,40 @@ struct BandSums {
         valid = [Int](repeating: 0, count: cells * seriesCount)
     }
 
+    static func slot(region: Int, tissueClass: Int, band: Int) -> Int {
+        band * cellsPerBand + region * classes.count + tissueClass
+    }
+
     func slot(region: Int, tissueClass: Int, band: Int) -> Int {
-        band * Self.cellsPerBand + region * Self.classes.count + tissueClass
+        Self.slot(region: region, tissueClass: tissueClass, band: band)
     }
 
-    /// Adds voxel `v` to its class's cell and to the region's `all` cell, growing the table to
-    /// hold `band`.
-    mutating func add(region: Int, tissueClass: Int, band: Int, values: [[Float]], voxel v: Int) {
-        if band >= bandCount {
-            let more = band + 1 - bandCount
-            n += repeatElement(0, count: more * Self.cellsPerBand)
-            sum += repeatElement(0, count: more * Self.cellsPerBand * seriesCount)
-            valid += repeatElement(0, count: more * Self.cellsPerBand * seriesCount)
-            bandCount = band + 1
+    /// Adds each voxel `r` with `slots[r] ≥ 0` to that cell and to its region's `all` cell:
+    /// `series[s][r]` for each series (finite values only). Cells must lie below `bandCount`.
+    /// Values are added in voxel order within each cell and series.
+    mutating func accumulate(slots: [Int32], series: [[Float]]) {
+        let perRegion = Self.classes.count
+        func pooled(_ slot: Int) -> Int { slot - slot % perRegion + Self.all }
+        for slot in slots where slot >= 0 {
+            n[Int(slot)] += 1
+            n[pooled(Int(slot))] += 1
         }
-        addToCell(slot(region: region, tissueClass: tissueClass, band: band), values: values, voxel: v)
-        addToCell(slot(region: region, tissueClass: Self.all, band: band), values: values, voxel: v)
-    }
-
-    @inline(__always)
-    private mutating func addToCell(_ cell: Int, values: [[Float]], voxel v: Int) {
-        n[cell] += 1
-        for s in 0..<seriesCount {
-            let x = values[s][v]
-            if x.isFinite {
-                sum[cell * seriesCount + s] += Double(x)
-                valid[cell * seriesCount + s] += 1
+        let count = seriesCount
+        sum.withUnsafeMutableBufferPointer { sum in
+            valid.withUnsafeMutableBufferPointer { valid in
+                for (s, values) in series.enumerated() {
+                    values.withUnsafeBufferPointer { x in
+                        for (r, slot) in slots.enumerated() where slot >= 0 {
+                            let value = x[r]
+                            guard value.isFinite else { continue }
+                            let own = Int(slot) * count + s, all = pooled(Int(slot)) * count + s
+                            sum[own] += Double(value)
+                            valid[own] += 1
+                            sum[all] += Double(value)
+                            valid[all] += 1
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NIfTI
+import VoxelKernels
 
 /// One map at its sessions, baseline first; values are Float32 in the map's units.
 public struct MapSeries: Sendable {
@@ -29,16 +30,24 @@ public struct SubjectImages: Sendable {
     /// Doubts about the inputs that do not stop the analysis (`InputChecks`), one line each.
     public var warnings: [String] = []
 
-    /// Reads every file of `inputs` (concurrently) and checks the grids: any difference names
+    /// Reads every file of `inputs` (with up to `threads` workers) and checks the grids: any difference names
     /// both files and what differs; maps must be 3-D. Then `InputChecks`: negative or
     /// all-background tissue labels and maps with no finite value in the brain are refused,
-    /// naming the file; lesion ids given as a binary mask give a warning.
-    public static func load(_ inputs: SubjectInputs, options: AnalysisOptions) throws(AnalysisError) -> SubjectImages {
+    /// naming the file; lesion ids given as a binary mask give a warning. The maps are whole
+    /// volumes (`readMaps(at: nil)`).
+    public static func load(_ inputs: SubjectInputs, options: AnalysisOptions, threads: Int) throws(AnalysisError) -> SubjectImages {
+        var images = try loadAnatomy(inputs, options: options, threads: threads)
+        images.maps = try images.readMaps(inputs, options: options, at: nil, threads: threads)
+        return images
+    }
+
+    /// The lesion, tissue and CSF images of `inputs`, read with up to `threads` workers and checked as by `load`;
+    /// `maps` is left empty (read them with `readMaps`), `sessions` and `baseline` are set.
+    public static func loadAnatomy(_ inputs: SubjectInputs, options: AnalysisOptions, threads: Int) throws(AnalysisError) -> SubjectImages {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
-        // Read everything at once: lesion, tissue, optional CSF, then each map file.
-        var paths = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? [])
-        paths += inputs.maps.map(\.path)
-        let results = readAll(paths, labelsAt: [1])
+        // Lesion, tissue, optional CSF, read at once.
+        let paths = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? [])
+        let results = readAll(paths, labelsAt: [1], threads: threads)
         var volumes: [ReadVolume] = []
         for r in results {
             switch r {
@@ -48,10 +57,7 @@ public struct SubjectImages: Sendable {
         }
         let grid = volumes[0].grid
         for (n, v) in volumes.enumerated().dropFirst() {
-            if let difference = grid.mismatch(with: v.grid) {
-                throw .file(NIfTIError(.gridMismatch, path: paths[n],
-                                       reason: "not on the grid of \(inputs.lesions): \(difference)"))
-            }
+            try check(v.grid, of: paths[n], against: grid, of: inputs.lesions)
         }
         let lesionValues = volumes[0].floats!
         var warnings: [String] = []
@@ -76,21 +82,56 @@ public struct SubjectImages: Sendable {
         let tissue = volumes[1].labels!
         if let e = InputChecks.tissueProblem(tissue, grid: grid, path: inputs.tissue) { throw .file(e) }
         let csf: [UInt8]
-        var next = 2
         if inputs.csf != nil {
             csf = [UInt8](hugePageBacked: volumes[2].floats!) { $0 > 0 ? 1 : 0 }
-            next = 3
         } else {
             let label = options.tissueLabels.csf
             csf = [UInt8](hugePageBacked: tissue) { $0 == label ? 1 : 0 }
         }
-        let mapVolumes = volumes[next...].map { $0.floats! }
-        for (values, spec) in zip(mapVolumes, inputs.maps) {
-            if let e = InputChecks.emptyMap(values, tissue: tissue, path: spec.path) { throw .file(e) }
-        }
-        let maps = plan.series(from: Array(mapVolumes), minMTOff: Float(options.minMTOff))
-        return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: maps,
+        return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: [],
                              sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
+    }
+
+    /// Reads the map files of `inputs` (with up to `threads` workers), checks each against this
+    /// subject's grid and tissue (`InputChecks.emptyMap`), and returns the map series in table
+    /// order — whole volumes, or with `voxels` (grid storage indices) only the values there, in
+    /// that order, so that a whole map is held only while it is read. MT-on/MT-off pairs become
+    /// MTR voxel by voxel either way. The first failing map in input order is thrown.
+    public func readMaps(_ inputs: SubjectInputs, options: AnalysisOptions, at voxels: [Int]?, threads: Int) throws(AnalysisError) -> [MapSeries] {
+        let plan = try MapPlan(inputs.maps, baseline: options.baseline)
+        let specs = inputs.maps
+        let grid = grid, tissue = tissue, lesionsPath = inputs.lesions
+        let results = parallelMap(specs.count, threads: threads) { n -> Result<[Float], AnalysisError> in
+            let path = specs[n].path
+            do throws(NIfTIError) {
+                return try NIfTIReader.withFloatVoxels(at: path) { mapGrid, all -> Result<[Float], AnalysisError> in
+                    do throws(AnalysisError) {
+                        try Self.check(mapGrid, of: path, against: grid, of: lesionsPath)
+                    } catch {
+                        return .failure(error)
+                    }
+                    if let e = InputChecks.emptyMap(all, tissue: tissue, path: path) { return .failure(.file(e)) }
+                    return .success(voxels.map { at in at.map { all[$0] } } ?? Array(all))
+                }
+            } catch {
+                return .failure(.file(error))
+            }
+        }
+        var values: [[Float]] = []
+        for r in results {
+            switch r {
+            case .success(let v): values.append(v)
+            case .failure(let e): throw e
+            }
+        }
+        return plan.series(from: values, minMTOff: Float(options.minMTOff))
+    }
+
+    /// Throws unless `other` (of the file at `path`) is the grid of the lesion image at `reference`.
+    private static func check(_ other: Grid, of path: String, against grid: Grid, of reference: String) throws(AnalysisError) {
+        if let difference = grid.mismatch(with: other) {
+            throw .file(NIfTIError(.gridMismatch, path: path, reason: "not on the grid of \(reference): \(difference)"))
+        }
     }
 
     /// A volume as read: Float32 values or rounded labels, with its grid.
@@ -100,31 +141,20 @@ public struct SubjectImages: Sendable {
         var labels: [Int32]?
     }
 
-    /// Reads `paths` concurrently: those at `labelsAt` as labels, the others as Float32.
-    static func readAll(_ paths: [String], labelsAt: Set<Int>) -> [Result<ReadVolume, NIfTIError>] {
-        let out = UnsafeMutableBufferPointer<Result<ReadVolume, NIfTIError>?>.allocate(capacity: paths.count)
-        out.initialize(repeating: nil)
-        defer {
-            _ = out.deinitialize()
-            out.deallocate()
-        }
-        let box = SendableBuffer(out)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { n in
-            let result: Result<ReadVolume, NIfTIError>
+    /// Reads `paths` with up to `threads` workers: those at `labelsAt` as labels, the others as Float32.
+    static func readAll(_ paths: [String], labelsAt: Set<Int>, threads: Int) -> [Result<ReadVolume, NIfTIError>] {
+        parallelMap(paths.count, threads: threads) { n in
             do throws(NIfTIError) {
                 if labelsAt.contains(n) {
                     let v = try NIfTIReader.readLabels(at: paths[n])
-                    result = .success(ReadVolume(grid: v.grid, labels: v.voxels))
-                } else {
-                    let v = try NIfTIReader.readFloat(at: paths[n])
-                    result = .success(ReadVolume(grid: v.grid, floats: v.voxels))
+                    return .success(ReadVolume(grid: v.grid, labels: v.voxels))
                 }
+                let v = try NIfTIReader.readFloat(at: paths[n])
+                return .success(ReadVolume(grid: v.grid, floats: v.voxels))
             } catch {
-                result = .failure(error)
+                return .failure(error)
             }
-            box.buffer[n] = result
         }
-        return out.map { $0! }
     }
 }
 
@@ -134,10 +164,4 @@ public enum LesionInput: Sendable {
     case mask([UInt8])
     /// Labelled input: the ids to keep (0 outside lesions).
     case ids([Int32])
-}
-
-/// A buffer written by concurrent workers at distinct indices.
-struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }

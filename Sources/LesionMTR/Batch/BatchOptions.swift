@@ -6,10 +6,9 @@ public struct BatchOptions: Sendable {
     public var voxels = false
     /// Also write lesion-id and component masks per subject.
     public var writeMasks = false
-    /// Subjects analysed at once.
+    /// Cores the batch uses: up to `jobs` subjects at once, one core each; with fewer subjects
+    /// than `jobs`, each subject's kernels share the spare cores (`threadsPerSubject`).
     public var jobs = 1
-    /// Worker threads for each subject's kernels.
-    public var threadsPerSubject = 1
     /// Skip subjects already complete with the same parameters and inputs.
     public var resume = false
     /// Process only the subjects with `row index % count == index` (0-based); nil: all.
@@ -51,4 +50,13 @@ public struct Shard: Sendable, Equatable {
 
     /// Whether manifest row `row` belongs to this shard.
     public func contains(_ row: Int) -> Bool { row % count == index }
+}
+
+extension BatchOptions {
+    /// Worker threads for each subject's kernels when `subjects` subjects are to be analysed:
+    /// `jobs` shared among the subjects that run at once (at least 1). Never more threads in
+    /// all than `jobs`, so `--jobs 1` keeps to one core (a one-CPU cluster task, a shared node).
+    public func threadsPerSubject(subjects: Int) -> Int {
+        max(1, jobs / max(1, min(jobs, subjects)))
+    }
 }

@@ -34,6 +34,7 @@ public enum BatchRunner {
         let summary = Locked(BatchSummary())
         summary.withLock { $0.total = rows.count }
         let next = Locked(0)
+        let threads = options.threadsPerSubject(subjects: rows.count)
         let frozen = options
         DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, rows.count))) { _ in
             while true {
@@ -41,7 +42,7 @@ public enum BatchRunner {
                 guard slot < rows.count else { return }
                 let row = rows[slot]
                 let entry = manifest.entries[row]
-                let outcome = process(entry, row: row, folder: folder, manifestPath: manifestPath, options: frozen)
+                let outcome = process(entry, row: row, folder: folder, manifestPath: manifestPath, options: frozen, threads: threads)
                 let done = summary.withLock { s -> Int in
                     switch outcome {
                     case .analysed: s.analysed += 1
@@ -61,9 +62,9 @@ public enum BatchRunner {
         }
     }
 
-    /// Analyses (or skips, or fails) one manifest row.
+    /// Analyses (or skips, or fails) one manifest row, with `threads` worker threads.
     static func process(_ entry: Manifest.Entry, row: Int, folder: BatchFolder, manifestPath: String,
-                        options: BatchOptions) -> Outcome {
+                        options: BatchOptions, threads: Int) -> Outcome {
         let record = folder.failureRecord(row: row)
         func fail(_ failure: BatchFailure) -> Outcome {
             try? Data((failure.row + "\n").utf8).write(to: URL(fileURLWithPath: record), options: .atomic)
@@ -83,7 +84,7 @@ public enum BatchRunner {
         let temp = folder.temporaryFolder(for: inputs.subject)
         do throws(AnalysisError) {
             let result = try SubjectAnalysis.run(inputs, options: options.analysis, voxels: options.voxels,
-                                                 threads: options.threadsPerSubject)
+                                                 threads: threads)
             let files = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
             let provenance = Provenance(commandLine: options.commandLine, parameters: options.analysis, inputFiles: files)
             try SubjectOutput.write(result, inputs: inputs, to: temp, provenance: provenance, masks: options.writeMasks)

@@ -40,7 +40,7 @@ struct LesionLayout {
                     guard o > 0 else { continue }
                     low[o] = pointwiseMin(low[o], p)
                     high[o] = pointwiseMax(high[o], p)
-                    if regions.ids[n] > 0 {
+                    if regions.isLesion(n) {
                         count[o] += 1
                         sum[o] += SIMD3<Double>(Double(i), Double(j), Double(k))
                     }
@@ -57,7 +57,7 @@ struct LesionLayout {
             var best = (distance: Double.infinity, voxel: low[l])
             for k in low[l].z...high[l].z {
                 for j in low[l].y...high[l].y {
-                    for i in low[l].x...high[l].x where regions.ids[grid.index(i, j, k)] == id {
+                    for i in low[l].x...high[l].x where regions.lesionID(at: grid.index(i, j, k)) == id {
                         let delta = (SIMD3<Double>(Double(i), Double(j), Double(k)) - centroid) * grid.spacing
                         let dist = (delta * delta).sum()
                         if dist < best.distance { best = (dist, SIMD3(i, j, k)) }

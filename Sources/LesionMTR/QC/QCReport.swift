@@ -7,10 +7,9 @@ public struct QCOptions: Sendable {
     /// Lesions given their own views per subject: the largest this many (all others are in the
     /// mosaic and the tables).
     public var maxLesions = 30
-    /// Subjects rendered at once; output does not depend on it.
+    /// Cores used: up to `jobs` subjects rendered at once, sharing the spare cores when there
+    /// are fewer subjects (as `BatchOptions.jobs`); output does not depend on it.
     public var jobs = defaultThreadCount
-    /// Threads inside one subject (reading, regions).
-    public var threadsPerSubject = 1
     public init() {}
 }
 
@@ -34,7 +33,7 @@ public struct QCSummary: Sendable {
 /// did for the batch. Writes `OUT/qc/index.html` and `OUT/qc/subjects/<subject>.html` (images
 /// inline as PNG data, plots as SVG: each page opens offline and the folder can be copied
 /// anywhere), built in a hidden temporary folder and renamed into place. Byte-identical whatever
-/// `jobs` and `threadsPerSubject` are.
+/// `jobs` is.
 public enum QCReport {
     public static func build(_ folder: BatchFolder, options: QCOptions,
                              progress: @escaping @Sendable (_ done: Int, _ total: Int, _ subject: String) -> Void = { _, _, _ in })
@@ -49,6 +48,7 @@ public enum QCReport {
         let temp = folder.root + "/.qc.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try OutputFiles.createFolder(temp + "/subjects")
         let markers = folder.completeSubjects()
+        let threads = max(1, options.jobs / max(1, min(options.jobs, markers.count)))
         let results = Locked([String: Result<IndexLine, QCFailure>]())
         let done = Locked(0)
         let next = Locked(0)
@@ -58,7 +58,7 @@ public enum QCReport {
                 guard slot < markers.count else { return }
                 let marker = markers[slot]
                 let result = Result { () throws(QCFailure) -> IndexLine in
-                    try page(marker, folder: folder, into: temp, options: options)
+                    try page(marker, folder: folder, into: temp, options: options, threads: threads)
                 }
                 results.withLock { $0[marker.subject] = result }
                 let n = done.withLock { d -> Int in d += 1; return d }
@@ -90,8 +90,8 @@ public enum QCReport {
         var reason: String
     }
 
-    /// Renders one subject's page into `temp/subjects/`; its line of the index.
-    static func page(_ marker: CompletionMarker, folder: BatchFolder, into temp: String, options: QCOptions) throws(QCFailure) -> IndexLine {
+    /// Renders one subject's page into `temp/subjects/` with `threads` worker threads; its line of the index.
+    static func page(_ marker: CompletionMarker, folder: BatchFolder, into temp: String, options: QCOptions, threads: Int) throws(QCFailure) -> IndexLine {
         guard let facts = marker.facts else { throw QCFailure(reason: "complete.json does not record the inputs (made by another version?)") }
         let base = folder.subjects + "/" + marker.subject
         guard let lesionText = try? String(contentsOfFile: base + "/lesions.tsv", encoding: .utf8),
@@ -104,17 +104,17 @@ public enum QCReport {
         }
         let images: SubjectImages
         do throws(AnalysisError) {
-            images = try SubjectImages.load(facts.inputs, options: facts.analysis)
+            images = try SubjectImages.load(facts.inputs, options: facts.analysis, threads: threads)
         } catch {
             throw QCFailure(reason: "\(error.path ?? "-"): \(error.reason)")
         }
         // The components only: the distance to CSF (the costliest step) is not drawn.
-        let regions = LesionRegions.compute(images, options: facts.analysis, threads: options.threadsPerSubject, csfDistance: false)
+        let regions = LesionRegions.compute(images, options: facts.analysis, threads: threads, csfDistance: false)
         let subjectTable = Merge.parse(subjectText)
         let subject = QCSubject(subject: marker.subject, covariates: facts.inputs.covariates, images: images, regions: regions,
                                 options: facts.analysis, lesionTable: Merge.parse(lesionText), subjectTable: subjectTable,
                                 warnings: warnings)
-        let built = SubjectReport.build(subject, maxLesions: options.maxLesions, threads: options.threadsPerSubject)
+        let built = SubjectReport.build(subject, maxLesions: options.maxLesions, threads: threads)
         do throws(NIfTIError) {
             try OutputFiles.write(built.html, to: temp + "/subjects/\(marker.subject).html")
         } catch {
