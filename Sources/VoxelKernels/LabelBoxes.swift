@@ -41,8 +41,7 @@ public struct LabelBoxes: Sendable {
                 var x = 0
                 while x < dims.x {
                     // Background runs are skipped eight voxels at a time.
-                    if x + 8 <= dims.x,
-                       UnsafeRawPointer(base! + index).loadUnaligned(as: SIMD8<Int32>.self) == SIMD8(repeating: 0) {
+                    if x + 8 <= dims.x, (0..<4).allSatisfy({ UnsafeRawPointer(base! + index).loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self) == 0 }) {
                         x += 8
                         index += 8
                         continue

@@ -123,9 +123,12 @@ public enum LabelStatistics {
                 ranks.append(Swift.min(f + 1, m - 1))
             }
             ranks = Array(Set(ranks)).sorted()
-            var from = 0
             var order = [Int: Double]()
-            for r in ranks {
+            if m >= RadixSelection.minimumCount {
+                for (r, x) in zip(ranks, RadixSelection.values(UnsafeBufferPointer(v), ranks: ranks)) { order[r] = Double(x) }
+            }
+            var from = 0
+            for r in ranks where order[r] == nil {
                 if r == from, r > 0 {
                     // The rank just above the last one selected: the smallest value after it.
                     var low = p[r], at = r
@@ -148,6 +151,42 @@ public enum LabelStatistics {
             }
         }
         return result
+    }
+}
+
+/// Order statistics of a large set of finite Float values by their bits: a 65,536-bin histogram
+/// of the upper 16 bits of an order-preserving key finds the bin of each wanted rank; only that
+/// bin's values are then gathered and selected. Two passes over the values instead of the
+/// several of quickselect; the values themselves are exact (the same as any selection).
+enum RadixSelection {
+    /// Below this many values quickselect is as fast.
+    static let minimumCount = 1 << 14
+
+    /// The values of ranks `ranks` (0-based, ascending, each < `values.count`) of finite `values`.
+    static func values(_ values: UnsafeBufferPointer<Float>, ranks: [Int]) -> [Float] {
+        var histogram = [Int32](repeating: 0, count: 1 << 16)
+        histogram.withUnsafeMutableBufferPointer { h in
+            for x in values { h[Int(key(x) >> 16)] += 1 }
+        }
+        var out: [Float] = []
+        var bin = 0, below = 0  // values in bins before `bin`
+        for r in ranks {
+            while below + Int(histogram[bin]) <= r {
+                below += Int(histogram[bin])
+                bin += 1
+            }
+            var members = values.filter { Int(key($0) >> 16) == bin }
+            members.withUnsafeMutableBufferPointer { b in select(b.baseAddress!, 0, b.count - 1, r - below) }
+            out.append(members[r - below])
+        }
+        return out
+    }
+
+    /// An unsigned key ordered as the finite floats are (−0 just below +0).
+    @inline(__always)
+    static func key(_ x: Float) -> UInt32 {
+        let bits = x.bitPattern
+        return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
     }
 }
 

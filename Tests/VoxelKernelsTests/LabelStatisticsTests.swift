@@ -88,3 +88,34 @@ func statisticsThreadIndependence() {
         #expect(LabelStatistics.summarize(values, labels: labels, probabilities: levels, threads: t) == one, "threads \(t)")
     }
 }
+
+@Test("order statistics of large sets by their bits equal those of the sorted values")
+func radixSelectionMatchesSorting() {
+    for seed in seeds.prefix(4) {
+        var rng = SeededGenerator(seed: seed)
+        let n = RadixSelection.minimumCount + Int.random(in: 0 ... 5000, using: &rng)
+        let values: [Float] = (0 ..< n).map { _ in
+            switch Int.random(in: 0 ..< 10, using: &rng) {
+            case 0: return 0
+            case 1: return -0.0
+            case 2: return Float(Int.random(in: -3 ... 3, using: &rng))  // ties
+            case 3: return Float.random(in: 40 ... 40.001, using: &rng)  // many values in one bin
+            default: return Float.random(in: -1e4 ... 1e4, using: &rng)
+            }
+        }
+        let sorted = values.sorted()
+        let ranks = [0, 1, n / 10, n / 2 - 1, n / 2, n / 2 + 1, n - 2, n - 1]
+        let got = values.withUnsafeBufferPointer { RadixSelection.values($0, ranks: ranks) }
+        #expect(got == ranks.map { sorted[$0] }, "seed \(seed)")
+    }
+}
+
+@Test("quantiles of a large label (the selection by bits) match the definition")
+func largeLabelQuantiles() {
+    var rng = SeededGenerator(seed: 7)
+    let n = 3 * RadixSelection.minimumCount
+    let values = (0 ..< n).map { _ in Float.random(in: 10 ... 60, using: &rng) }
+    let got = LabelStatistics.summarize(values, labels: [Int32](repeating: 1, count: n), probabilities: levels, threads: 1)[0]
+    let sorted = values.map(Double.init).sorted()
+    #expect(zip(got.quantiles!, levels.map { definitionQuantile(sorted, $0) }).allSatisfy { close($0, $1, relative: 1e-12) })
+}

@@ -12,13 +12,14 @@ enum InputChecks {
     /// masks give no warning.
     static func labelledLookingMask(_ values: [Float], path: String) -> String? {
         var first: Float?, second: Float?
-        // The positive values in order (background is skipped sixteen voxels at a time); false
-        // at the first one that is not an integer.
+        // The positive values in order (runs of eight +0 voxels, the background, are passed
+        // over at once); false at the first one that is not an integer.
         let allIntegers = values.withUnsafeBufferPointer { p -> Bool in
+            let raw = UnsafeRawPointer(p.baseAddress!)
             var i = 0
             while i < p.count {
-                if i + 16 <= p.count, !any(UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self) .> 0) {
-                    i += 16
+                if i + 8 <= p.count, (0..<4).allSatisfy({ raw.loadUnaligned(fromByteOffset: 4 * i + 8 * $0, as: UInt64.self) == 0 }) {
+                    i += 8
                     continue
                 }
                 let x = p[i]

@@ -155,7 +155,9 @@ private struct Shell {
         var nawm = [UInt8](hugePageBacked: n) { out in
             ids.withUnsafeBufferPointer { idp in
                 tissue.withUnsafeBufferPointer { tp in
-                    for v in 0..<n { out[v] = tp[v] == wm && idp[v] == 0 ? 1 : 0 }
+                    // Branch-free, so that the compiler vectorises it.
+                    let (t, i, o) = (tp.baseAddress!, idp.baseAddress!, out.baseAddress!)
+                    for v in 0..<n { o[v] = (t[v] == wm ? 1 : 0) & (i[v] == 0 ? 1 : 0) }
                 }
             }
         }
@@ -186,19 +188,31 @@ private struct Shell {
         }
         // Listed at their exact count (no growth while the caller's full-grid arrays are held).
         var count = 0
-        owner.withUnsafeBufferPointer { op in
-            nawm.withUnsafeBufferPointer { wp in
-                for v in 0..<n where op[v] > 0 || wp[v] == 1 { count += 1 }
-            }
-        }
+        forEachMarked(owner, nawm) { _ in count += 1 }
         var analysed: [Int] = []
         analysed.reserveCapacity(count)
-        owner.withUnsafeBufferPointer { op in
-            nawm.withUnsafeBufferPointer { wp in
-                for v in 0..<n where op[v] > 0 || wp[v] == 1 { analysed.append(v) }
-            }
-        }
+        forEachMarked(owner, nawm) { analysed.append($0) }
         return Classified(owner: owner, nawm: nawm, analysed: analysed)
     }
 }
 
+/// Calls `body(v)` for each voxel, ascending, with `owner[v] > 0` or `nawm[v] == 1` (the arrays
+/// hold ids ≥ 0 and 0/1 flags); eight voxels with neither are passed over at once.
+private func forEachMarked(_ owner: [Int32], _ nawm: [UInt8], _ body: (Int) -> Void) {
+    owner.withUnsafeBufferPointer { op in
+        nawm.withUnsafeBufferPointer { wp in
+            let (o, w) = (UnsafeRawPointer(op.baseAddress!), UnsafeRawPointer(wp.baseAddress!))
+            let n = op.count
+            var v = 0
+            while v < n {
+                if v + 8 <= n, w.loadUnaligned(fromByteOffset: v, as: UInt64.self) == 0,
+                   (0..<4).allSatisfy({ o.loadUnaligned(fromByteOffset: 4 * v + 8 * $0, as: UInt64.self) == 0 }) {
+                    v += 8
+                    continue
+                }
+                if op[v] > 0 || wp[v] == 1 { body(v) }
+                v += 1
+            }
+        }
+    }
+}
