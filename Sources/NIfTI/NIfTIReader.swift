@@ -39,16 +39,17 @@ public enum NIfTIReader {
     /// Calls `body` with the grid and the voxels of the image at `path` as Float32, as
     /// `readFloat` gives them, valid only during the call. An unscaled native Float32 `.nii.gz`
     /// is handed over where it was inflated (no copy); any other file is decoded first.
-    public static func withFloatVoxels<R>(at path: String, _ body: (Grid, UnsafeBufferPointer<Float>) -> R) throws(NIfTIError) -> R {
+    /// - Parameter buffer: where to inflate; reused across calls (one per thread), so that
+    ///   reading several images holds and touches one payload's memory (default: a new one).
+    public static func withFloatVoxels<R>(at path: String, buffer: PayloadBuffer = PayloadBuffer(),
+                                          _ body: (Grid, UnsafeBufferPointer<Float>) -> R) throws(NIfTIError) -> R {
         let (header, grid) = try header(at: path)
         let offset = header.dataOffset
         if isInflatableFloat32(header), offset % MemoryLayout<Float>.alignment == 0 {
             let count = grid.voxelCount
             let needed = try payloadEnd(header, dataBytes: count * 4, path: path)
             let compressed = try compressedPayload(header, needed: needed, path: path)
-            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 64)
-            defer { raw.deallocate() }
-            adviseHugePages(raw.baseAddress!, bytes: raw.count)
+            let raw = buffer.bytes(needed)
             if let failure = compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, into: raw) }) {
                 throw inflateError(failure, needed: needed, dataType: .float32, path: path)
             }
@@ -246,4 +247,24 @@ public enum NIfTIReader {
         let isize = bytes.suffix(4).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
         return bytes.withUnsafeBytes { Deflate.gunzipPrefix($0, count: min(isize, 1 << 20)) }.map { _ in () }
     }
+}
+
+/// Memory to inflate image files into, grown as needed and reused from one file to the next;
+/// not shared between threads.
+public final class PayloadBuffer {
+    private var raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    public init() {}
+
+    /// The first `count` bytes (contents undefined), growing the buffer if it is smaller.
+    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        if raw.count < count {
+            raw.deallocate()
+            raw = .allocate(byteCount: count, alignment: 64)
+            adviseHugePages(raw.baseAddress!, bytes: count)
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: raw[..<count])
+    }
+
+    deinit { raw.deallocate() }
 }

@@ -55,15 +55,18 @@ package func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
 }
 
 /// Keeps the memory of freed voxel arrays in the process for the next ones (glibc: serves large
-/// blocks from the heap instead of fresh `mmap`s and never trims it), so a reused block needs no
-/// new zeroed pages from the kernel — clearing pages was about a third of the CPU time of one
-/// subject's analysis. Call once, early, from a program that analyses images; peak memory is
-/// unchanged (the blocks are reused, not added). Returns whether the allocator took the setting.
+/// blocks from the heap instead of fresh `mmap`s, never trims it, and keeps one heap for all
+/// threads, so that a block freed by one thread serves the next allocation of any other), so a
+/// reused block needs no new zeroed pages from the kernel — clearing pages was about a third of
+/// the CPU time of one subject's analysis. Call once, early, from a program that analyses
+/// images: with one heap instead of one per thread, a subject's peak memory drops (231 against
+/// 248 MB, 1 mm subject) and a batch spends less time in the kernel. Returns whether the
+/// allocator took the settings.
 @discardableResult
 package func keepFreedVoxelMemory() -> Bool {
     #if os(Linux)
     let limit: Int32 = 1 << 30
-    return mallopt(M_MMAP_THRESHOLD, limit) == 1 && mallopt(M_TRIM_THRESHOLD, limit) == 1
+    return mallopt(M_ARENA_MAX, 1) == 1 && mallopt(M_MMAP_THRESHOLD, limit) == 1 && mallopt(M_TRIM_THRESHOLD, limit) == 1
     #else
     return false
     #endif

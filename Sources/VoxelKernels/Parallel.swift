@@ -97,3 +97,23 @@ public func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) -> T) -> [T
     }
     return out.map { $0! }
 }
+
+/// `a()` and `b()`, on two threads when `parallel` (else one after the other), returned together.
+public func concurrently<A, B>(_ parallel: Bool, _ a: () -> A, and b: () -> B) -> (A, B) {
+    guard parallel else { return (a(), b()) }
+    var first: A?, second: B?
+    withUnsafeMutablePointer(to: &first) { first in
+        withUnsafeMutablePointer(to: &second) { second in
+            withoutActuallyEscaping(a) { a in
+                withoutActuallyEscaping(b) { b in
+                    let shared = UnsafeSendable((a, b, first, second))
+                    DispatchQueue.concurrentPerform(iterations: 2) { k in
+                        let (a, b, first, second) = shared.value
+                        if k == 0 { first.pointee = a() } else { second.pointee = b() }
+                    }
+                }
+            }
+        }
+    }
+    return (first!, second!)
+}

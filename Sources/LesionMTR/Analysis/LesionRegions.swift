@@ -109,15 +109,18 @@ public struct LesionRegions: Sendable {
         }
         let (owner, nawm, analysed) = (classified.owner, classified.nawm, classified.analysed)
 
+        var regions = LesionRegions(lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
+                                    analysed: analysed, distanceToCSF: nil)
         // 5. Distance to CSF, at the analysed voxels only.
-        let csf = images.csf
-        var toCSF: [Double]?
-        if csfDistance, csf.contains(1) {
-            toCSF = EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, at: analysed, threads: threads)
-        }
+        if csfDistance { regions.distanceToCSF = regions.distances(toCSF: images.csf, grid: grid, threads: threads) }
+        return regions
+    }
 
-        return LesionRegions(lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
-                             analysed: analysed, distanceToCSF: toCSF)
+    /// The Euclidean distance (mm) from each voxel of `analysed` to the nearest voxel of `csf`
+    /// (> 0 is CSF, on `grid`), in that order; nil when there is no CSF voxel at all.
+    public func distances(toCSF csf: [UInt8], grid: Grid, threads: Int) -> [Double]? {
+        guard csf.contains(1) else { return nil }
+        return EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, at: analysed, threads: threads)
     }
 }
 

@@ -31,11 +31,20 @@ public enum SubjectAnalysis {
             images.lesions = .ids(LesionLabelling.label(mask, dims: images.grid.dims, connectivity: options.connectivity,
                                                         minVoxels: options.minVoxels).labels)
         }
-        let regions = LesionRegions.compute(images, options: options, threads: threads)
+        var regions = LesionRegions.compute(images, options: options, threads: threads, csfDistance: false)
+        let csf = images.csf
         images.lesions = .ids([])  // now in the regions
-        images.csf = []  // served the distance only
-        let maps = try images.readMaps(inputs, options: options, at: regions.analysed, threads: threads)
-        let builder = TableBuilder(inputs: inputs, options: options, images: images, maps: maps, regions: regions, threads: threads)
+        images.csf = []
+        // The distance to CSF and the maps at the analysed voxels side by side: one thread reads
+        // the maps (one whole map held at a time), the others compute the distance.
+        let (distance, maps) = concurrently(threads >= 2) {
+            regions.distances(toCSF: csf, grid: images.grid, threads: max(1, threads - 1))
+        } and: {
+            Result { () throws(AnalysisError) in try images.readMaps(inputs, options: options, at: regions.analysed, threads: 1) }
+        }
+        regions.distanceToCSF = distance
+        let mapSeries = try maps.get()
+        let builder = TableBuilder(inputs: inputs, options: options, images: images, maps: mapSeries, regions: regions, threads: threads)
         var warnings = images.warnings
         if regions.distanceToCSF == nil {
             warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")

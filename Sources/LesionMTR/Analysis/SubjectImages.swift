@@ -101,10 +101,12 @@ public struct SubjectImages: Sendable {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
         let specs = inputs.maps
         let grid = grid, tissue = tissue, lesionsPath = inputs.lesions
+        // With one thread, one payload buffer serves every map.
+        let buffer = threads == 1 ? PayloadBuffer() : nil
         let results = parallelMap(specs.count, threads: threads) { n -> Result<[Float], AnalysisError> in
             let path = specs[n].path
             do throws(NIfTIError) {
-                return try NIfTIReader.withFloatVoxels(at: path) { mapGrid, all -> Result<[Float], AnalysisError> in
+                return try NIfTIReader.withFloatVoxels(at: path, buffer: buffer ?? PayloadBuffer()) { mapGrid, all -> Result<[Float], AnalysisError> in
                     do throws(AnalysisError) {
                         try Self.check(mapGrid, of: path, against: grid, of: lesionsPath)
                     } catch {
