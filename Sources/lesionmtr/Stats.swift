@@ -67,7 +67,8 @@ struct Stats: ParsableCommand {
             for w in result.warnings { printError("warning: \(w)") }
             let files = [lesions, tissue] + (csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
             let provenance = Provenance(commandLine: reproducibleCommandLine(), parameters: analysis.options, inputFiles: files)
-            try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: extras.writeMasks)
+            try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: extras.writeMasks,
+                                   threads: threadCount)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)

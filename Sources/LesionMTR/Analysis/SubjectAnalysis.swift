@@ -78,6 +78,8 @@ struct TableBuilder {
     var bands = BandSums(seriesCount: 0, bandCount: 0)
     /// The submedian split, computed once for lesions.tsv and subjects.tsv.
     var submedian: (median: Double?, below: [Int: Bool])?
+    /// The NAWM voxel count and statistics, for subjects.tsv.
+    var nawm: (count: Int, stats: [LabelSummary]) = (0, [])
     let threads: Int
 
     static let componentNames = ["whole", "core", "rim", "perilesional"]
@@ -93,8 +95,43 @@ struct TableBuilder {
         maxID = Int(regions.lesionIDs.last ?? 0)
         geometry = LesionGeometry(images, regions, maxID: maxID, tissueLabels: options.tissueLabels)
         covariateCells = inputs.covariates.map(\.value)
-        // Statistics are gathered over the voxels that belong to some lesion or shell only
-        // (positions in `regions.analysed`).
+        // The band sums, the statistics of the lesions and shells, and those of the NAWM per
+        // map-session pair: independent pieces, handed out to the threads.
+        enum Piece {
+            case bands(BandSums)
+            case summaries(([[[LabelSummary]]], [[[LabelSummary]]], [[(session: String, stats: [LabelSummary])]],
+                            [[(session: String, stats: [LabelSummary])]]))
+            case nawm(LabelSummary)
+        }
+        let me = self
+        let nawmVoxels = regions.analysed.indices.filter { regions.nawm[regions.analysed[$0]] == 1 }
+        let series = maps.flatMap(\.values)
+        let pieces = parallelMap(2 + series.count, threads: threads) { k -> Piece in
+            switch k {
+            case 0: .bands(me.bandSums())
+            case 1: .summaries(me.mapSummaries(threads: 1))
+            default: .nawm(Self.nawmSummary(series[k - 2], at: nawmVoxels))
+            }
+        }
+        var nawmStats: [LabelSummary] = []
+        for piece in pieces {
+            switch piece {
+            case .bands(let b): bands = b
+            case .summaries(let s): (whole, parts, deltaWhole, deltaParts) = s
+            case .nawm(let n): nawmStats.append(n)
+            }
+        }
+        nawm = (nawmVoxels.count, nawmStats)
+        submedian = submedianSplit()
+    }
+
+    /// Per map and session, the statistics of whole lesions and of components, and of the
+    /// changes from baseline (`whole`, `parts`, `deltaWhole`, `deltaParts`), gathered over the
+    /// voxels that belong to some lesion or shell only (positions in `regions.analysed`).
+    private func mapSummaries(threads: Int) -> ([[[LabelSummary]]], [[[LabelSummary]]],
+                                                [[(session: String, stats: [LabelSummary])]], [[(session: String, stats: [LabelSummary])]]) {
+        var whole: [[[LabelSummary]]] = [], parts: [[[LabelSummary]]] = []
+        var deltaWhole: [[(session: String, stats: [LabelSummary])]] = [], deltaParts: [[(session: String, stats: [LabelSummary])]] = []
         let analysed = regions.analysed
         let roi = analysed.indices.filter { regions.owner[analysed[$0]] > 0 }
         let roiWhole = roi.map { regions.lesionID(at: analysed[$0]) }
@@ -119,8 +156,14 @@ struct TableBuilder {
             deltaWhole.append(dw)
             deltaParts.append(dp)
         }
-        bands = bandSums()
-        submedian = submedianSplit()
+        return (whole, parts, deltaWhole, deltaParts)
+    }
+
+    /// The statistics of `values` at the positions `nawmVoxels` (median only among the quantiles).
+    private static func nawmSummary(_ values: [Float], at nawmVoxels: [Int]) -> LabelSummary {
+        let gathered = nawmVoxels.map { values[$0] }
+        return LabelStatistics.summarize(gathered, labels: [Int32](repeating: 1, count: gathered.count), labelCount: 1,
+                                         probabilities: [0.5], threads: 1)[0]
     }
 
     // MARK: - lesions.tsv
@@ -232,14 +275,8 @@ struct TableBuilder {
         let below = submedian?.below
         row.append(Cell.number(submedian?.median))
         row.append(below.map { Cell.count($0.values.filter { $0 }.count) } ?? Cell.missing)
-        let nawmVoxels = regions.analysed.indices.filter { regions.nawm[regions.analysed[$0]] == 1 }
-        row.append(Cell.count(nawmVoxels.count))
-        let nawmLabels = [Int32](repeating: 1, count: nawmVoxels.count)
-        let series = maps.flatMap(\.values)
-        let nawmStats = parallelMap(series.count, threads: threads) { k in
-            let gathered = nawmVoxels.map { series[k][$0] }
-            return LabelStatistics.summarize(gathered, labels: nawmLabels, labelCount: 1, probabilities: [0.5], threads: 1)[0]
-        }
+        row.append(Cell.count(nawm.count))
+        let nawmStats = nawm.stats
         var k = 0
         for map in maps {
             for s in map.sessions {

@@ -45,49 +45,46 @@ public struct SubjectImages: Sendable {
     /// `maps` is left empty (read them with `readMaps`), `sessions` and `baseline` are set.
     public static func loadAnatomy(_ inputs: SubjectInputs, options: AnalysisOptions, threads: Int) throws(AnalysisError) -> SubjectImages {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
-        // Lesion, tissue, optional CSF, read at once.
+        // Lesion, tissue, optional CSF, read at once, each made into what the analysis takes by
+        // the thread that read it; problems are then reported in a fixed order (unreadable
+        // files, grids, lesion values, tissue labels).
         let paths = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? [])
-        let results = readAll(paths, labelsAt: [1], threads: threads)
-        var volumes: [ReadVolume] = []
-        for r in results {
+        let csfLabel = options.tissueLabels.csf
+        let parts = parallelMap(paths.count, threads: threads) { k -> Result<AnatomyPart, NIfTIError> in
+            do throws(NIfTIError) {
+                switch k {
+                case 0:
+                    let v = try NIfTIReader.readFloat(at: paths[0])
+                    return .success(AnatomyPart(grid: v.grid, lesions: lesionInput(v.voxels, labelled: options.labelled, path: paths[0])))
+                case 1:
+                    let v = try NIfTIReader.readLabels(at: paths[1])
+                    let problem = InputChecks.tissueProblem(v.voxels, grid: v.grid, path: paths[1])
+                    let csf = inputs.csf == nil && problem == nil ? [UInt8](hugePageBacked: v.voxels) { $0 == csfLabel ? 1 : 0 } : nil
+                    return .success(AnatomyPart(grid: v.grid, tissue: v.voxels, tissueProblem: problem, csf: csf))
+                default:
+                    let v = try NIfTIReader.readFloat(at: paths[k])
+                    return .success(AnatomyPart(grid: v.grid, csf: [UInt8](hugePageBacked: v.voxels) { $0 > 0 ? 1 : 0 }))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        var read: [AnatomyPart] = []
+        for r in parts {
             switch r {
-            case .success(let v): volumes.append(v)
+            case .success(let part): read.append(part)
             case .failure(let e): throw .file(e)
             }
         }
-        let grid = volumes[0].grid
-        for (n, v) in volumes.enumerated().dropFirst() {
-            try check(v.grid, of: paths[n], against: grid, of: inputs.lesions)
+        let grid = read[0].grid
+        for (n, part) in read.enumerated().dropFirst() {
+            try check(part.grid, of: paths[n], against: grid, of: inputs.lesions)
         }
-        let lesionValues = volumes[0].floats!
-        var warnings: [String] = []
-        let lesions: LesionInput
-        if options.labelled {
-            var ids = [Int32](hugePageBacked: lesionValues.count, repeating: 0)
-            for (v, x) in lesionValues.enumerated() {
-                guard x.isFinite else {
-                    throw .file(NIfTIError(.badLabels, path: inputs.lesions, reason: "lesion ids must be finite numbers"))
-                }
-                let r = x.rounded()
-                guard r <= Float(Int32.max) else {
-                    throw .file(NIfTIError(.badLabels, path: inputs.lesions, reason: "lesion id \(x) does not fit in 32 bits"))
-                }
-                ids[v] = r > 0 ? Int32(r) : 0
-            }
-            lesions = .ids(ids)
-        } else {
-            if let w = InputChecks.labelledLookingMask(lesionValues, path: inputs.lesions) { warnings.append(w) }
-            lesions = .mask([UInt8](hugePageBacked: lesionValues) { $0 > 0 ? 1 : 0 })
-        }
-        let tissue = volumes[1].labels!
-        if let e = InputChecks.tissueProblem(tissue, grid: grid, path: inputs.tissue) { throw .file(e) }
-        let csf: [UInt8]
-        if inputs.csf != nil {
-            csf = [UInt8](hugePageBacked: volumes[2].floats!) { $0 > 0 ? 1 : 0 }
-        } else {
-            let label = options.tissueLabels.csf
-            csf = [UInt8](hugePageBacked: tissue) { $0 == label ? 1 : 0 }
-        }
+        let (lesions, warning) = try read[0].lesions!.get()
+        if let e = read[1].tissueProblem { throw .file(e) }
+        let tissue = read[1].tissue!
+        let csf = (read.count > 2 ? read[2].csf : read[1].csf)!
+        let warnings = warning.map { [$0] } ?? []
         return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: [],
                              sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
     }
@@ -136,27 +133,35 @@ public struct SubjectImages: Sendable {
         }
     }
 
-    /// A volume as read: Float32 values or rounded labels, with its grid.
-    struct ReadVolume: @unchecked Sendable {
+    /// What one anatomy file gives, made by the thread that read it.
+    private struct AnatomyPart {
         var grid: Grid
-        var floats: [Float]?
-        var labels: [Int32]?
+        /// The lesion image as taken, with a warning about it, or the reason it is refused.
+        var lesions: Result<(LesionInput, String?), AnalysisError>?
+        var tissue: [Int32]?
+        var tissueProblem: NIfTIError?
+        var csf: [UInt8]?
     }
 
-    /// Reads `paths` with up to `threads` workers: those at `labelsAt` as labels, the others as Float32.
-    static func readAll(_ paths: [String], labelsAt: Set<Int>, threads: Int) -> [Result<ReadVolume, NIfTIError>] {
-        parallelMap(paths.count, threads: threads) { n in
-            do throws(NIfTIError) {
-                if labelsAt.contains(n) {
-                    let v = try NIfTIReader.readLabels(at: paths[n])
-                    return .success(ReadVolume(grid: v.grid, labels: v.voxels))
-                }
-                let v = try NIfTIReader.readFloat(at: paths[n])
-                return .success(ReadVolume(grid: v.grid, floats: v.voxels))
-            } catch {
-                return .failure(error)
-            }
+    /// The lesion image `values` (of the file at `path`) as the analysis takes it: a binary mask
+    /// (1 where > 0), with a warning when it looks like lesion ids; with `labelled`, the rounded
+    /// ids (≤ 0 → 0), refused when not finite or beyond 32 bits.
+    private static func lesionInput(_ values: [Float], labelled: Bool, path: String) -> Result<(LesionInput, String?), AnalysisError> {
+        guard labelled else {
+            return .success((.mask([UInt8](hugePageBacked: values) { $0 > 0 ? 1 : 0 }), InputChecks.labelledLookingMask(values, path: path)))
         }
+        var ids = [Int32](hugePageBacked: values.count, repeating: 0)
+        for (v, x) in values.enumerated() {
+            guard x.isFinite else {
+                return .failure(.file(NIfTIError(.badLabels, path: path, reason: "lesion ids must be finite numbers")))
+            }
+            let r = x.rounded()
+            guard r <= Float(Int32.max) else {
+                return .failure(.file(NIfTIError(.badLabels, path: path, reason: "lesion id \(x) does not fit in 32 bits")))
+            }
+            ids[v] = r > 0 ? Int32(r) : 0
+        }
+        return .success((.ids(ids), nil))
     }
 }
 

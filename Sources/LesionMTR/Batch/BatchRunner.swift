@@ -87,7 +87,7 @@ public enum BatchRunner {
                                                  threads: threads)
             let files = [inputs.lesions, inputs.tissue] + (inputs.csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
             let provenance = Provenance(commandLine: options.commandLine, parameters: options.analysis, inputFiles: files)
-            try SubjectOutput.write(result, inputs: inputs, to: temp, provenance: provenance, masks: options.writeMasks)
+            try SubjectOutput.write(result, inputs: inputs, to: temp, provenance: provenance, masks: options.writeMasks, threads: threads)
             let marker = CompletionMarker(row: row, subject: inputs.subject, fingerprint: fingerprint)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

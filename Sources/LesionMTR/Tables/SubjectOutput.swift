@@ -1,5 +1,6 @@
 import Foundation
 import NIfTI
+import VoxelKernels
 
 /// Writes one subject's tables (TSV + JSON sidecar each) and optional masks into a folder; every
 /// file goes through a temporary name and a rename.
@@ -11,15 +12,16 @@ public enum SubjectOutput {
     /// All or nothing: every file is first written into a hidden staging folder inside `folder`
     /// and only when all are complete renamed into place, so a failure (disk full, file size
     /// limit) leaves no new table behind; the staging folder is removed either way.
+    /// The texts are made by up to `threads` threads.
     public static func write(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
-                             provenance: Provenance, masks: Bool) throws(AnalysisError) {
+                             provenance: Provenance, masks: Bool, threads: Int = 1) throws(AnalysisError) {
         do { try OutputFiles.createFolder(folder) } catch { throw .file(error) }
         let staging = folder + "/.lesionmtr-staging-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         do { try OutputFiles.createFolder(staging) } catch { throw .file(error) }
         let names: [String]
         do {
-            names = try writeAll(result, inputs: inputs, to: staging, provenance: provenance, masks: masks)
+            names = try writeAll(result, inputs: inputs, to: staging, provenance: provenance, masks: masks, threads: threads)
         } catch {
             // Name the file the user asked for, not its staging copy.
             guard case .file(var e) = error else { throw error }
@@ -34,16 +36,20 @@ public enum SubjectOutput {
 
     /// Writes every file of `result` into `folder`; returns their names.
     private static func writeAll(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
-                                 provenance: Provenance, masks: Bool) throws(AnalysisError) -> [String] {
+                                 provenance: Provenance, masks: Bool, threads: Int) throws(AnalysisError) -> [String] {
         var written: [String] = []
         let maps = Array(Set(result.lesions.columns.compactMap { $0.split(separator: "_").first.map(String.init) }))
         let covariates = inputs.covariates.map(\.name)
         var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
         if let voxels = result.voxels { tables.append(("voxels", voxels)) }
-        for (name, table) in tables {
-            try writeText(table.tsv, to: folder + "/\(name).tsv")
-            try writeText(Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: provenance),
-                          to: folder + "/\(name).json")
+        // Each table's TSV and sidecar text, made in parallel (2k: TSV of table k, 2k + 1: its sidecar).
+        let texts = parallelMap(2 * tables.count, threads: threads) { n in
+            let table = tables[n / 2].1
+            return n % 2 == 0 ? table.tsv : Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: provenance)
+        }
+        for (k, (name, _)) in tables.enumerated() {
+            try writeText(texts[2 * k], to: folder + "/\(name).tsv")
+            try writeText(texts[2 * k + 1], to: folder + "/\(name).json")
             written += ["\(name).tsv", "\(name).json"]
         }
         if masks {
