@@ -16,7 +16,7 @@ import NIfTI
 ///   label get 0 and, for steps, `reach + 1`, for mm², +∞; negative or zero labels are unlabelled.
 public enum LabelReach {
     /// What `steps` and `squaredMillimetres` find, per voxel in storage order.
-    public struct Result<D: Sendable>: Sendable {
+    public struct Found<D: Sendable>: Sendable {
         /// The nearest label within reach (a labelled voxel's own label); 0 beyond reach.
         public var nearest: [Int32]
         /// Its distance; the "beyond reach" value where `nearest` is 0 and the voxel unlabelled.
@@ -29,7 +29,7 @@ public enum LabelReach {
 
     /// Nearest label and city-block steps (0…`reach`, or `reach + 1` beyond) for every voxel.
     /// `boxes`: those of `labels`, when the caller has them already (else found here).
-    public static func steps(_ labels: Volume<Int32>, reach: Int, boxes: LabelBoxes? = nil) -> Result<Int32> {
+    public static func steps(_ labels: Volume<Int32>, reach: Int, boxes: LabelBoxes? = nil) -> Found<Int32> {
         let reach = max(0, reach)
         let far = Int32(reach + 1)
         return merge(labels, boxes: boxes, far: far, margin: SIMD3(repeating: reach)) { mask, dims in
@@ -40,7 +40,7 @@ public enum LabelReach {
     /// Nearest label and squared Euclidean distance (mm², exact in Double, so that "within
     /// reach" and ties are decided without rounding) for every voxel within `reach` mm of a label.
     /// `boxes` as for `steps`.
-    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double, boxes: LabelBoxes? = nil) -> Result<Double> {
+    public static func squaredMillimetres(_ labels: Volume<Int32>, reach: Double, boxes: LabelBoxes? = nil) -> Found<Double> {
         let s = labels.grid.spacing
         let margin = SIMD3((0..<3).map { Int((max(0, reach) / s[$0]).rounded(.up)) })
         return merge(labels, boxes: boxes, far: Double.infinity, margin: margin) { mask, dims in
@@ -51,7 +51,7 @@ public enum LabelReach {
     private static func merge<D: Comparable & Numeric & BitwiseCopyable & Sendable>(
         _ labels: Volume<Int32>, boxes: LabelBoxes?, far: D, margin: SIMD3<Int>,
         transform: ([UInt8], SIMD3<Int>) -> [D], within: (D) -> Bool
-    ) -> Result<D> {
+    ) -> Found<D> {
         let dims = labels.grid.dims
         var nearest = [Int32](hugePageBacked: labels.voxels.count, repeating: 0)
         var distance = [D](hugePageBacked: labels.voxels.count, repeating: far)
@@ -81,6 +81,6 @@ public enum LabelReach {
                 }
             }
         }
-        return Result(nearest: nearest, distance: distance, boxes: grown)
+        return Found(nearest: nearest, distance: distance, boxes: grown)
     }
 }

@@ -170,12 +170,16 @@ enum RadixSelection {
         }
         var out: [Float] = []
         var bin = 0, below = 0  // values in bins before `bin`
+        var members: [Float] = [], membersOf = -1  // the values of bin `membersOf`
         for r in ranks {
             while below + Int(histogram[bin]) <= r {
                 below += Int(histogram[bin])
                 bin += 1
             }
-            var members = values.filter { Int(key($0) >> 16) == bin }
+            if membersOf != bin {
+                members = values.filter { Int(key($0) >> 16) == bin }
+                membersOf = bin
+            }
             members.withUnsafeMutableBufferPointer { b in select(b.baseAddress!, 0, b.count - 1, r - below) }
             out.append(members[r - below])
         }

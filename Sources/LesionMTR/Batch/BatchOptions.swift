@@ -57,6 +57,12 @@ extension BatchOptions {
     /// `jobs` shared among the subjects that run at once (at least 1). Never more threads in
     /// all than `jobs`, so `--jobs 1` keeps to one core (a one-CPU cluster task, a shared node).
     public func threadsPerSubject(subjects: Int) -> Int {
-        max(1, jobs / max(1, min(jobs, subjects)))
+        threadsEach(cores: jobs, items: subjects)
     }
+}
+
+/// Threads for each of `items` pieces of work run at once on `cores` cores: the cores shared
+/// among the pieces that run at once (at most `cores` of them), at least 1.
+func threadsEach(cores: Int, items: Int) -> Int {
+    max(1, cores / max(1, min(cores, items)))
 }

@@ -48,7 +48,7 @@ public enum QCReport {
         let temp = folder.root + "/.qc.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try OutputFiles.createFolder(temp + "/subjects")
         let markers = folder.completeSubjects()
-        let threads = max(1, options.jobs / max(1, min(options.jobs, markers.count)))
+        let threads = threadsEach(cores: options.jobs, items: markers.count)
         let results = Locked([String: Result<IndexLine, QCFailure>]())
         let done = Locked(0)
         let next = Locked(0)
