@@ -45,7 +45,8 @@ public struct LesionRegions: Sendable {
 
     /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
     /// distance to CSF is left out (nil): for callers that only need the components, such as the
-    /// QC report.
+    /// QC report, or that compute it later (`distances(toCSF:grid:threads:)`), as `stats` does
+    /// beside its map reading.
     public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int,
                                csfDistance: Bool = true) -> LesionRegions {
         let grid = images.grid
