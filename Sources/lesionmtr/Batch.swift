@@ -31,7 +31,7 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var extras: ExtraOutputArguments
 
-    @Option(help: "Cores to use (default: all cores): up to N subjects at once, one core each; with fewer subjects than N they share the spare cores. --jobs 1 keeps to one core. Output does not depend on it.")
+    @Option(help: ArgumentHelp("Cores to use (default: all cores): up to N subjects at once, one core each; with fewer subjects than N they share the spare cores. --jobs 1 keeps to one core. Output does not depend on it.", valueName: "N"))
     var jobs: Int?
 
     /// The number of cores the batch uses (subjects at once, at most).

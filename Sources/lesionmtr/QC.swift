@@ -33,7 +33,7 @@ struct QC: ParsableCommand {
 
     @OptionGroup var report: QCArguments
 
-    @Option(help: "Cores to use (default: all cores): up to N subjects rendered at once; with fewer subjects than N they share the spare cores. Output does not depend on it.")
+    @Option(help: ArgumentHelp("Cores to use (default: all cores): up to N subjects rendered at once; with fewer subjects than N they share the spare cores. Output does not depend on it.", valueName: "N"))
     var jobs: Int?
 
     @Flag(help: "No progress output (errors still go to stderr).")
