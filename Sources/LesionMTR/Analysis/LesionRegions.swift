@@ -52,13 +52,9 @@ public struct LesionRegions: Sendable {
         let grid = images.grid
         let n = grid.voxelCount
         // 1. Lesions.
-        let ids: [Int32]
-        switch images.lesions {
-        case .ids(let given):
-            ids = given
-        case .mask(let mask):
-            ids = LesionLabelling.label(mask, dims: grid.dims, connectivity: options.connectivity, minVoxels: options.minVoxels).labels
-        }
+        var images = images
+        images.labelLesions(options: options)
+        guard case .ids(let ids) = images.lesions else { preconditionFailure("lesions labelled above") }
         let idVolume = Volume(grid: grid, voxels: ids)
         // One pass finds the lesions present (ids are ≥ 0) and their boxes, for the rim and the shell.
         let boxes = LabelBoxes(idVolume)

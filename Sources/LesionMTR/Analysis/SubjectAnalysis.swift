@@ -26,11 +26,7 @@ public enum SubjectAnalysis {
         // read, so that no whole map is held while the regions are computed.
         var images = try SubjectImages.loadAnatomy(inputs, options: options, threads: threads)
         // Labelled first, so that the mask is not held while the regions are computed.
-        if case .mask(let mask) = images.lesions {
-            images.lesions = .mask([])
-            images.lesions = .ids(LesionLabelling.label(mask, dims: images.grid.dims, connectivity: options.connectivity,
-                                                        minVoxels: options.minVoxels).labels)
-        }
+        images.labelLesions(options: options)
         var regions = LesionRegions.compute(images, options: options, threads: threads, csfDistance: false)
         let csf = images.csf
         images.lesions = .ids([])  // now in the regions

@@ -89,6 +89,15 @@ public struct SubjectImages: Sendable {
                              sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
     }
 
+    /// Replaces a binary lesion mask by its lesion ids (connected components with the
+    /// connectivity and minimum size of `options`), dropping the mask; ids stay as they are.
+    public mutating func labelLesions(options: AnalysisOptions) {
+        guard case .mask(let mask) = lesions else { return }
+        lesions = .mask([])
+        lesions = .ids(LesionLabelling.label(mask, dims: grid.dims, connectivity: options.connectivity,
+                                             minVoxels: options.minVoxels).labels)
+    }
+
     /// Reads the map files of `inputs` (with up to `threads` workers), checks each against this
     /// subject's grid and tissue (`InputChecks.emptyMap`), and returns the map series in table
     /// order — whole volumes, or with `voxels` (grid storage indices) only the values there, in
