@@ -48,8 +48,11 @@ public enum NIfTIReader {
         if isInflatableFloat32(header), offset % MemoryLayout<Float>.alignment == 0 {
             let count = grid.voxelCount
             let needed = try payloadEnd(header, dataBytes: count * 4, path: path)
+            let compressed = try compressedPayload(header, needed: needed, path: path)
             let raw = buffer.bytes(needed)
-            try inflate(header, into: raw, path: path)
+            if let failure = compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, into: raw) }) {
+                throw inflateError(failure, needed: needed, dataType: .float32, path: path)
+            }
             let voxels = (raw.baseAddress! + offset).bindMemory(to: Float.self, capacity: count)
             return body(grid, UnsafeBufferPointer(start: voxels, count: count))
         }
@@ -183,32 +186,20 @@ public enum NIfTIReader {
         guard isInflatableFloat32(h) else { return nil }
         let count = grid.voxelCount
         let needed = try payloadEnd(h, dataBytes: count * 4, path: path)
-        var failure: NIfTIError?
+        let compressed = try compressedPayload(h, needed: needed, path: path)
+        var failure: Deflate.Failure?
         // The header and extensions are inflated into the array's first bytes, then the
         // voxels are moved down over them.
         let voxels = [Float](unsafeUninitializedCapacity: (needed + 3) / 4) { out, initialized in
             let raw = UnsafeMutableRawBufferPointer(out)
             adviseHugePages(raw.baseAddress!, bytes: raw.count)
-            do throws(NIfTIError) {
-                try inflate(h, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<needed]), path: path)
-            } catch {
-                failure = error
-                return
-            }
+            failure = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<needed])) }
+            guard failure == nil else { return }
             memmove(raw.baseAddress!, raw.baseAddress! + h.dataOffset, count * 4)  // overlapping: memmove
             initialized = count
         }
-        if let failure { throw failure }
+        if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
         return voxels
-    }
-
-    /// Inflates the Float32 gzip data file of `h` into `raw`, which must be exactly the bytes
-    /// up to the end of the voxels (`payloadEnd`).
-    static func inflate(_ h: NIfTIHeader, into raw: UnsafeMutableRawBufferPointer, path: String) throws(NIfTIError) {
-        let compressed = try compressedPayload(h, needed: raw.count, path: path)
-        if let failure = compressed.withUnsafeBytes({ Deflate.gunzipPrefix($0, into: raw) }) {
-            throw inflateError(failure, needed: raw.count, dataType: .float32, path: path)
-        }
     }
 
     /// Whether `h` is an unscaled, native-order Float32 image in a gzip file: its voxels are
