@@ -60,6 +60,17 @@ public enum NIfTIReader {
         return volume.voxels.withUnsafeBufferPointer { body(grid, $0) }
     }
 
+    /// The image at `path` as a binary mask — 1 where the value (scaled as by `readFloat`) is
+    /// > 0, else 0 (NaN and −∞ too) — without holding it as Float32, and what its positive
+    /// values look like.
+    public static func readMask(at path: String) throws(NIfTIError) -> (mask: Volume<UInt8>, positives: PositiveValues) {
+        let (header, grid) = try header(at: path)
+        let (mask, positives) = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
+            VoxelDecoder.mask(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+        }
+        return (Volume(grid: grid, voxels: mask), positives)
+    }
+
     /// The image at `path` as integer labels: scaled values rounded to the nearest integer.
     /// Fails (`badLabels`) on a NaN/±Inf value, one outside the Int32 range, or one farther than
     /// 1e-3 from an integer (a probability map or a resampled image is not a label image).

@@ -19,6 +19,15 @@ enum VoxelDecoder {
         dispatch(dataType, LabelConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
     }
 
+    /// `count` values as a binary mask: 1 where the value (scaled as by `floats`, as Float32) is
+    /// > 0, else 0 (NaN too), with what the positive values look like.
+    static func mask(
+        _ raw: UnsafeRawBufferPointer, dataType: DataType, count: Int, swapped: Bool,
+        scaling: (slope: Double, intercept: Double)?
+    ) -> ([UInt8], PositiveValues) {
+        dispatch(dataType, MaskConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
+    }
+
     /// How far from an integer a label value may be (float noise) before it is refused.
     static let labelTolerance = 1e-3
 
@@ -70,6 +79,27 @@ enum VoxelDecoder {
         }
     }
 
+    private struct MaskConversion: Conversion {
+        let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
+        let scaling: (slope: Double, intercept: Double)?
+
+        func run<T: DiskScalar>(_ type: T.Type) -> ([UInt8], PositiveValues) {
+            var positives = PositiveValues()
+            let mask = [UInt8](hugePageBacked: count) { out in
+                @inline(__always) func put(_ x: Float, at n: Int) {
+                    out[n] = x > 0 ? 1 : 0
+                    if x > 0 { positives.note(x) }
+                }
+                if let (slope, intercept) = scaling {
+                    for n in 0..<count { put(Float(T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept), at: n) }
+                } else {
+                    for n in 0..<count { put(T.load(raw, at: n, swapped: swapped).asFloat, at: n) }
+                }
+            }
+            return (mask, positives)
+        }
+    }
+
     private struct LabelConversion: Conversion {
         let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
         let scaling: (slope: Double, intercept: Double)?
@@ -94,6 +124,32 @@ enum VoxelDecoder {
                 out[n] = Int32(v)
             }
             return .success(out)
+        }
+    }
+}
+
+/// What the positive values of a mask image look like, in storage order: whether all are
+/// integers, and the first two distinct ones (nil when there are fewer) — enough to tell a
+/// binary mask (0/1, 0/255) or a soft one from lesion ids given as a mask.
+public struct PositiveValues: Sendable, Equatable {
+    /// Every positive value is an integer.
+    public var allIntegers = true
+    /// The first positive value and the first one different from it (noted only while every
+    /// value so far is an integer).
+    public var first: Float?, second: Float?
+
+    public init() {}
+
+    /// Notes the positive value `x`, the next in storage order.
+    @inline(__always)
+    mutating func note(_ x: Float) {
+        guard allIntegers else { return }
+        if x != x.rounded() {
+            allIntegers = false
+        } else if first == nil {
+            first = x
+        } else if second == nil, x != first {
+            second = x
         }
     }
 }

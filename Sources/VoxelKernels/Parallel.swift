@@ -33,21 +33,31 @@ func parallelChunks<State>(
         body(&state, 0 ..< count)
         return
     }
-    // Hand chunks out in order to each worker from a shared atomic-free striding scheme:
-    // worker w takes chunks w, w + workers, … (deterministic data, dynamic-free scheduling).
+    // Chunks are handed out in order, each to the next worker free (a worker that starts late,
+    // because its core is busy elsewhere, takes over what is left); what a chunk computes does
+    // not depend on which worker runs it.
     let perChunk = (count + chunks - 1) / chunks
+    let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    next.initialize(to: 0)
+    defer { next.deallocate() }
+    let lock = NSLock()
     withoutActuallyEscaping(makeState) { makeState in
         withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable((makeState, body))
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var state = shared.value.0()
-                var c = w
-                while c < chunks {
-                    let lo = c * perChunk
-                    let hi = min(count, lo + perChunk)
-                    if lo < hi { shared.value.1(&state, lo ..< hi) }
-                    c += workers
+            let shared = UnsafeSendable((makeState, body, next))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                func take() -> Int {
+                    lock.lock()
+                    defer { lock.unlock() }
+                    shared.value.2.pointee += 1
+                    return (shared.value.2.pointee - 1) * perChunk
                 }
+                var lo = take()
+                guard lo < count else { return }  // nothing left: no state made
+                var state = shared.value.0()
+                repeat {
+                    shared.value.1(&state, lo ..< min(count, lo + perChunk))
+                    lo = take()
+                } while lo < count
             }
         }
     }
@@ -55,10 +65,9 @@ func parallelChunks<State>(
 
 /// Wraps a value that is shared across worker threads under the caller's guarantee that the
 /// workers touch disjoint memory.
-@usableFromInline
-struct UnsafeSendable<T>: @unchecked Sendable {
-    @usableFromInline var value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+package struct UnsafeSendable<T>: @unchecked Sendable {
+    package var value: T
+    package init(_ value: T) { self.value = value }
 }
 
 /// `body(0) … body(count − 1)` computed by up to `threads` workers, each index by one of them
@@ -99,21 +108,37 @@ public func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) -> T) -> [T
 }
 
 /// `a()` and `b()`, on two threads when `parallel` (else one after the other), returned together.
+/// `b` runs on a thread of its own, not a Dispatch worker, so that threaded kernels called from
+/// either side still get Dispatch workers (Dispatch runs a `concurrentPerform` nested in another
+/// serially): a kernel's extra worker then shares the cores with the other side, and with
+/// chunks handed out as workers come free, finishes what the other side leaves room for.
 public func concurrently<A, B>(_ parallel: Bool, _ a: () -> A, and b: () -> B) -> (A, B) {
     guard parallel else { return (a(), b()) }
-    var first: A?, second: B?
-    withUnsafeMutablePointer(to: &first) { first in
-        withUnsafeMutablePointer(to: &second) { second in
-            withoutActuallyEscaping(a) { a in
-                withoutActuallyEscaping(b) { b in
-                    let shared = UnsafeSendable((a, b, first, second))
-                    DispatchQueue.concurrentPerform(iterations: 2) { k in
-                        let (a, b, first, second) = shared.value
-                        if k == 0 { first.pointee = a() } else { second.pointee = b() }
-                    }
-                }
-            }
+    var second: B?
+    let first = withUnsafeMutablePointer(to: &second) { second in
+        withoutActuallyEscaping(b) { b in
+            // The thread holds `b` only until it has run: it must not outlive this block.
+            let job = OneJob { second.pointee = b() }
+            let thread = Thread { job.run() }
+            thread.stackSize = 8 << 20
+            thread.start()
+            let first = a()
+            job.wait()
+            return first
         }
     }
-    return (first!, second!)
+    return (first, second!)
+}
+
+/// Work for one other thread, dropped once done (so that no reference to it outlives `wait`).
+private final class OneJob: @unchecked Sendable {
+    private var work: (() -> Void)?
+    private let done = DispatchSemaphore(value: 0)
+    init(_ work: @escaping () -> Void) { self.work = work }
+    func run() {
+        work?()
+        work = nil
+        done.signal()
+    }
+    func wait() { done.wait() }
 }

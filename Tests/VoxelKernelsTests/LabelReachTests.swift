@@ -52,3 +52,33 @@ func labelReachAgreesWithNearestLabel() {
         #expect(fromReach == assigned.voxels, "seed \(seed)")
     }
 }
+
+@Test("label reach in place, steps in one byte: the same nearest ids and steps as the value form")
+func labelReachInPlaceMatchesValueForm() {
+    for seed in seeds.prefix(12) {
+        var rng = SeededGenerator(seed: seed)
+        let dims = randomDims(using: &rng, max: 10)
+        let labels = randomLabels(dims, density: 0.04, ids: 5, using: &rng)
+        let reach = Int(seed % 4) + 1
+        let expected = LabelReach.steps(labels, reach: reach)
+        var nearest = labels.voxels.map { max($0, 0) }
+        let got = LabelReach.assignSteps(&nearest, grid: labels.grid, reach: reach, as: UInt8.self)
+        #expect(nearest == expected.nearest, "seed \(seed)")
+        #expect(got.distance.map(Int32.init) == expected.distance, "seed \(seed)")
+        #expect(got.boxes == expected.boxes, "seed \(seed)")
+    }
+}
+
+@Test("label reach in place, mm: the same nearest ids and squared distances as the value form")
+func labelReachMillimetresInPlaceMatchesValueForm() {
+    for seed in seeds.prefix(12) {
+        var rng = SeededGenerator(seed: seed)
+        let dims = randomDims(using: &rng, max: 10)
+        let spacing = randomSpacing(using: &rng)
+        let labels = randomLabels(dims, spacing: spacing, density: 0.04, ids: 5, using: &rng)
+        let expected = LabelReach.squaredMillimetres(labels, reach: 2.5)
+        var nearest = labels.voxels.map { max($0, 0) }
+        let got = LabelReach.assignSquaredMillimetres(&nearest, grid: labels.grid, reach: 2.5)
+        #expect(nearest == expected.nearest && got.distance == expected.distance, "seed \(seed)")
+    }
+}

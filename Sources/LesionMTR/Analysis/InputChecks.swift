@@ -10,27 +10,8 @@ enum InputChecks {
     /// connectivity, which merges touching ids); since that is a legitimate way to relabel, the
     /// image is used and this warning says so. Soft (0.2…1) and single-valued (0/1, 0/255)
     /// masks give no warning.
-    static func labelledLookingMask(_ values: [Float], path: String) -> String? {
-        var first: Float?, second: Float?
-        // The positive values in order (runs of eight +0 voxels, the background, are passed
-        // over at once); false at the first one that is not an integer.
-        let allIntegers = values.withUnsafeBufferPointer { p -> Bool in
-            let raw = UnsafeRawPointer(p.baseAddress!)
-            var i = 0
-            while i < p.count {
-                if i + 8 <= p.count, (0..<4).allSatisfy({ raw.loadUnaligned(fromByteOffset: 4 * i + 8 * $0, as: UInt64.self) == 0 }) {
-                    i += 8
-                    continue
-                }
-                let x = p[i]
-                i += 1
-                guard x > 0 else { continue }
-                guard x == x.rounded() else { return false }
-                if first == nil { first = x } else if x != first, second == nil { second = x }
-            }
-            return true
-        }
-        guard allIntegers, let first, let second else { return nil }
+    static func labelledLookingMask(_ positives: PositiveValues, path: String) -> String? {
+        guard positives.allIntegers, let first = positives.first, let second = positives.second else { return nil }
         func text(_ x: Float) -> String { x < 1e9 ? String(Int(x)) : "\(x)" }
         return "\(path): lesion mask holds several integer values (\(text(min(first, second))), \(text(max(first, second))), …): "
             + "read as binary (any value > 0 is lesion); pass --labelled to keep them as lesion ids"

@@ -46,16 +46,18 @@ public struct LesionRegions: Sendable {
     /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
     /// distance to CSF is left out (nil): for callers that only need the components, such as the
     /// QC report, or that compute it later (`distances(toCSF:grid:threads:)`), as `stats` does
-    /// beside its map reading.
-    public static func compute(_ images: SubjectImages, options: AnalysisOptions, threads: Int,
+    /// beside its map reading. The lesion image is labelled if it is a mask and moved out of
+    /// `images` (left as empty ids): its memory becomes the owner volume.
+    public static func compute(_ images: inout SubjectImages, options: AnalysisOptions, threads: Int,
                                csfDistance: Bool = true) -> LesionRegions {
         let grid = images.grid
         let n = grid.voxelCount
-        // 1. Lesions.
-        var images = images
+        // 1. Lesions, moved out of `images` so that they can be overwritten in place below.
         images.labelLesions(options: options)
-        guard case .ids(let ids) = images.lesions else { preconditionFailure("lesions labelled above") }
-        let idVolume = Volume(grid: grid, voxels: ids)
+        guard case .ids(var ids) = images.lesions else { preconditionFailure("lesions labelled above") }
+        images.lesions = .ids([])
+        var idVolume = Volume(grid: grid, voxels: ids)
+        ids = []
         // One pass finds the lesions present (ids are ≥ 0) and their boxes, for the rim and the shell.
         let boxes = LabelBoxes(idVolume)
         let lesionIDs = boxes.labels
@@ -63,44 +65,44 @@ public struct LesionRegions: Sendable {
         // 2. Rim and core: distance to the nearest voxel not in the same lesion; each lesion's
         //    voxels are visited in its box.
         var component = [UInt8](hugePageBacked: n, repeating: ComponentCode.none.rawValue)
-        func markRim(_ isRim: (Int) -> Bool) {
-            ids.withUnsafeBufferPointer { idp in
-                component.withUnsafeMutableBufferPointer { cp in
-                    for (label, box) in zip(boxes.labels, boxes.boxes) {
-                        box.forEachVoxel(inGrid: grid.dims) { v, _ in
-                            if idp[v] == label { cp[v] = (isRim(v) ? ComponentCode.rim : .core).rawValue }
-                        }
-                    }
+        component.withUnsafeMutableBufferPointer { cp in
+            let out = UnsafeSendable(cp.baseAddress!)
+            func mark(_ v: Int, rim: Bool) { out.value[v] = (rim ? ComponentCode.rim : .core).rawValue }
+            switch options.unit {
+            case .voxel:
+                let w = Int(options.rimWidth.rounded(.down))
+                DistanceToOtherLabel.visitSteps(idVolume, bound: max(w, 0), boxes: boxes, threads: threads) { v, d in
+                    mark(v, rim: w >= 1 && d <= Int32(w))
+                }
+            case .mm:
+                DistanceToOtherLabel.visitMillimetres(idVolume, boxes: boxes, threads: threads) { v, d in
+                    mark(v, rim: d <= options.rimWidth * (1 + 1e-12))
                 }
             }
         }
-        switch options.unit {
-        case .voxel:
-            let w = Int(options.rimWidth.rounded(.down))
-            let steps = DistanceToOtherLabel.steps(idVolume, bound: max(w, 0), boxes: boxes, threads: threads)
-            markRim { w >= 1 && steps[$0] <= Int32(w) }
-        case .mm:
-            let d = DistanceToOtherLabel.millimetres(idVolume, boxes: boxes, threads: threads)
-            markRim { d[$0] <= options.rimWidth * (1 + 1e-12) }
-        }
 
         // 3–4. Perilesional shell and NAWM, from each lesion's neighbourhood only: the nearest
-        //      lesion (ties to the lowest id) and its distance, within the larger of the two widths.
-        //      The nearest-lesion volume becomes `owner` (`Shell.classify`).
+        //      lesion (ties to the lowest id) and its distance, within the larger of the two widths,
+        //      written over the ids (which become `owner`, `Shell.classify`); steps in one byte
+        //      when they fit.
         let shell = Shell(tissue: images.tissue, labels: options.tissueLabels)
         let classified: Shell.Classified
         switch options.unit {
         case .voxel:
             let w = max(-1, Int(options.perilesionalWidth.rounded(.down)))
             let gap = max(0, Int(options.nawmGap.rounded(.down)))
-            var reach = LabelReach.steps(idVolume, reach: max(w, gap, 0), boxes: boxes)
-            let distance = reach.distance
-            classified = shell.classify(ids: ids, dims: grid.dims, nearest: &reach.nearest, boxes: reach.boxes, component: &component,
-                                        isPerilesional: { distance[$0] <= Int32(w) }, isNearLesion: { distance[$0] <= Int32(gap) })
+            let reach = max(w, gap, 0)
+            func classify<D: FixedWidthInteger & BitwiseCopyable & Sendable>(_: D.Type) -> Shell.Classified {
+                let (distance, boxes) = LabelReach.assignSteps(&idVolume.voxels, grid: grid, reach: reach, as: D.self, boxes: boxes)
+                return shell.classify(dims: grid.dims, nearest: &idVolume.voxels, boxes: boxes, component: &component,
+                                      isPerilesional: { distance[$0] <= D(clamping: w) },
+                                      isNearLesion: { distance[$0] <= D(gap) })
+            }
+            classified = reach < Int(UInt8.max) ? classify(UInt8.self) : classify(Int32.self)
         case .mm:
-            var reach = LabelReach.squaredMillimetres(idVolume, reach: max(options.perilesionalWidth, options.nawmGap), boxes: boxes)
-            let distance = reach.distance
-            classified = shell.classify(ids: ids, dims: grid.dims, nearest: &reach.nearest, boxes: reach.boxes, component: &component,
+            let (distance, boxes) = LabelReach.assignSquaredMillimetres(
+                &idVolume.voxels, grid: grid, reach: max(options.perilesionalWidth, options.nawmGap), boxes: boxes)
+            classified = shell.classify(dims: grid.dims, nearest: &idVolume.voxels, boxes: boxes, component: &component,
                                         isPerilesional: { isWithin(squared: distance[$0], radius: options.perilesionalWidth) },
                                         isNearLesion: { isWithin(squared: distance[$0], radius: options.nawmGap) })
         }
@@ -148,38 +150,40 @@ private struct Shell {
     /// pass marks the WM outside lesions; the rest looks only inside the reach boxes, where every
     /// voxel with a nearest lesion lies (a voxel seen again, in overlapping boxes, is left as the
     /// first visit made it). `isPerilesional(v)` and `isNearLesion(v)` tell whether voxel `v`'s
-    /// nearest lesion is within the perilesional width and within the NAWM gap.
-    func classify(ids: [Int32], dims: SIMD3<Int>, nearest: inout [Int32], boxes: [VoxelBox], component: inout [UInt8],
+    /// nearest lesion is within the perilesional width and within the NAWM gap. On entry
+    /// `component` marks every lesion voxel (core or rim) and nothing else: that is how lesion
+    /// voxels are told.
+    func classify(dims: SIMD3<Int>, nearest: inout [Int32], boxes: [VoxelBox], component: inout [UInt8],
                      isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) -> Classified {
-        let n = ids.count
+        let n = nearest.count
+        // WM in no lesion (component still none: only cores and rims are marked so far).
         var nawm = [UInt8](hugePageBacked: n) { out in
-            ids.withUnsafeBufferPointer { idp in
+            component.withUnsafeBufferPointer { cp in
                 tissue.withUnsafeBufferPointer { tp in
                     // Branch-free, so that the compiler vectorises it.
-                    let (t, i, o) = (tp.baseAddress!, idp.baseAddress!, out.baseAddress!)
-                    for v in 0..<n { o[v] = (t[v] == wm ? 1 : 0) & (i[v] == 0 ? 1 : 0) }
+                    let (t, c, o) = (tp.baseAddress!, cp.baseAddress!, out.baseAddress!)
+                    for v in 0..<n { o[v] = (t[v] == wm ? 1 : 0) & (c[v] == 0 ? 1 : 0) }
                 }
             }
         }
         var owner = nearest
         nearest = []  // moved: `owner` is its only reference
         let perilesional = ComponentCode.perilesional.rawValue
-        ids.withUnsafeBufferPointer { idp in
-            tissue.withUnsafeBufferPointer { tp in
-                owner.withUnsafeMutableBufferPointer { op in
-                    component.withUnsafeMutableBufferPointer { cp in
-                        nawm.withUnsafeMutableBufferPointer { wp in
-                            for box in boxes {
-                                box.forEachVoxel(inGrid: dims) { v, _ in
-                                    guard idp[v] == 0, op[v] > 0, cp[v] == 0 else { return }
-                                    let t = tp[v]
-                                    if t != 0, t != csf, isPerilesional(v) {
-                                        cp[v] = perilesional
-                                    } else {
-                                        op[v] = 0
-                                    }
-                                    if wp[v] == 1, isNearLesion(v) { wp[v] = 0 }
+        tissue.withUnsafeBufferPointer { tp in
+            owner.withUnsafeMutableBufferPointer { op in
+                component.withUnsafeMutableBufferPointer { cp in
+                    nawm.withUnsafeMutableBufferPointer { wp in
+                        for box in boxes {
+                            box.forEachVoxel(inGrid: dims) { v, _ in
+                                // Not in a lesion (cores and rims are marked), not seen before.
+                                guard op[v] > 0, cp[v] == 0 else { return }
+                                let t = tp[v]
+                                if t != 0, t != csf, isPerilesional(v) {
+                                    cp[v] = perilesional
+                                } else {
+                                    op[v] = 0
                                 }
+                                if wp[v] == 1, isNearLesion(v) { wp[v] = 0 }
                             }
                         }
                     }

@@ -22,23 +22,28 @@ public enum SubjectAnalysis {
     /// Analyses one subject. Throws `AnalysisError` for unreadable or inconsistent input.
     public static func run(_ inputs: SubjectInputs, options: AnalysisOptions, voxels: Bool = false,
                            threads: Int = defaultThreadCount) throws(AnalysisError) -> SubjectResult {
-        // The anatomy first; the maps are read after the regions, only at the voxels the tables
-        // read, so that no whole map is held while the regions are computed.
+        // The anatomy first. Then two threads: one computes the regions and then the distance to
+        // CSF at the analysed voxels; the other reads the maps, one whole map held at a time and
+        // kept only at the analysed voxels (it inflates the first map while the regions are
+        // computed, then waits for them), and then joins the distance transform.
         var images = try SubjectImages.loadAnatomy(inputs, options: options, threads: threads)
-        // Labelled first, so that the mask is not held while the regions are computed.
-        images.labelLesions(options: options)
-        var regions = LesionRegions.compute(images, options: options, threads: threads, csfDistance: false)
-        let csf = images.csf
-        images.lesions = .ids([])  // now in the regions
-        images.csf = []
-        // The distance to CSF and the maps at the analysed voxels side by side: one thread reads
-        // the maps (one whole map held at a time), the others compute the distance.
-        let (distance, maps) = concurrently(threads >= 2) {
-            regions.distances(toCSF: csf, grid: images.grid, threads: max(1, threads - 1))
+        var forMaps = images  // grid and tissue: the lesions and CSF are the regions' alone
+        forMaps.lesions = .ids([])
+        forMaps.csf = []
+        let analysed = Handoff<[Int]>()
+        let (computed, maps) = concurrently(threads >= 2) { () -> LesionRegions in
+            var regions = LesionRegions.compute(&images, options: options, threads: 1, csfDistance: false)
+            analysed.put(regions.analysed)
+            let csf = images.csf
+            images.csf = []
+            regions.distanceToCSF = regions.distances(toCSF: csf, grid: images.grid, threads: threads)
+            return regions
         } and: {
-            Result { () throws(AnalysisError) in try images.readMaps(inputs, options: options, at: regions.analysed, threads: 1) }
+            Result { () throws(AnalysisError) in
+                try forMaps.readMaps(inputs, options: options, at: { analysed.take() }, threads: 1)
+            }
         }
-        regions.distanceToCSF = distance
+        let regions = computed
         let mapSeries = try maps.get()
         let builder = TableBuilder(inputs: inputs, options: options, images: images, maps: mapSeries, regions: regions, threads: threads)
         var warnings = images.warnings

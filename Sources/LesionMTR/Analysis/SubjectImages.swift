@@ -54,8 +54,14 @@ public struct SubjectImages: Sendable {
             do throws(NIfTIError) {
                 switch k {
                 case 0:
+                    guard options.labelled else {
+                        // A mask: read as one, without holding the image as Float32.
+                        let (v, positives) = try NIfTIReader.readMask(at: paths[0])
+                        let warning = InputChecks.labelledLookingMask(positives, path: paths[0])
+                        return .success(AnatomyPart(grid: v.grid, lesions: .success((.mask(v.voxels), warning))))
+                    }
                     let v = try NIfTIReader.readFloat(at: paths[0])
-                    return .success(AnatomyPart(grid: v.grid, lesions: lesionInput(v.voxels, labelled: options.labelled, path: paths[0])))
+                    return .success(AnatomyPart(grid: v.grid, lesions: labelledInput(v.voxels, path: paths[0])))
                 case 1:
                     let v = try NIfTIReader.readLabels(at: paths[1])
                     let problem = InputChecks.tissueProblem(v.voxels, grid: v.grid, path: paths[1])
@@ -100,10 +106,14 @@ public struct SubjectImages: Sendable {
 
     /// Reads the map files of `inputs` (with up to `threads` workers), checks each against this
     /// subject's grid and tissue (`InputChecks.emptyMap`), and returns the map series in table
-    /// order — whole volumes, or with `voxels` (grid storage indices) only the values there, in
-    /// that order, so that a whole map is held only while it is read. MT-on/MT-off pairs become
-    /// MTR voxel by voxel either way. The first failing map in input order is thrown.
-    public func readMaps(_ inputs: SubjectInputs, options: AnalysisOptions, at voxels: [Int]?, threads: Int) throws(AnalysisError) -> [MapSeries] {
+    /// order — whole volumes, or with `voxels` only the values at the grid storage indices it
+    /// gives, in that order, so that a whole map is held only while it is read. `voxels` is
+    /// called once per map, after the map is inflated, so that it may wait for a list still
+    /// being computed elsewhere (a `Handoff`); it must give the same list every time, and with
+    /// several `threads` it is called from several at once. MT-on/MT-off pairs become MTR voxel by voxel either way.
+    /// The first failing map in input order is thrown.
+    public func readMaps(_ inputs: SubjectInputs, options: AnalysisOptions, at voxels: (() -> [Int])?,
+                         threads: Int) throws(AnalysisError) -> [MapSeries] {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
         let specs = inputs.maps
         let grid = grid, tissue = tissue, lesionsPath = inputs.lesions
@@ -119,7 +129,7 @@ public struct SubjectImages: Sendable {
                         return .failure(error)
                     }
                     if let e = InputChecks.emptyMap(all, tissue: tissue, path: path) { return .failure(.file(e)) }
-                    return .success(voxels.map { at in at.map { all[$0] } } ?? Array(all))
+                    return .success(voxels.map { wanted in wanted().map { all[$0] } } ?? Array(all))
                 }
             } catch {
                 return .failure(.file(error))
@@ -152,13 +162,9 @@ public struct SubjectImages: Sendable {
         var csf: [UInt8]?
     }
 
-    /// The lesion image `values` (of the file at `path`) as the analysis takes it: a binary mask
-    /// (1 where > 0), with a warning when it looks like lesion ids; with `labelled`, the rounded
-    /// ids (≤ 0 → 0), refused when not finite or beyond 32 bits.
-    private static func lesionInput(_ values: [Float], labelled: Bool, path: String) -> Result<(LesionInput, String?), AnalysisError> {
-        guard labelled else {
-            return .success((.mask([UInt8](hugePageBacked: values) { $0 > 0 ? 1 : 0 }), InputChecks.labelledLookingMask(values, path: path)))
-        }
+    /// The lesion ids of the labelled lesion image `values` (of the file at `path`): the rounded
+    /// values (≤ 0 → 0), refused when not finite or beyond 32 bits.
+    private static func labelledInput(_ values: [Float], path: String) -> Result<(LesionInput, String?), AnalysisError> {
         var ids = [Int32](hugePageBacked: values.count, repeating: 0)
         for (v, x) in values.enumerated() {
             guard x.isFinite else {

@@ -102,14 +102,14 @@ public enum QCReport {
         if CompletionMarker.fileFacts(facts.inputs) != facts.files {
             warnings.append("input files changed (size or time) since the batch analysed them: images may not match the tables")
         }
-        let images: SubjectImages
+        var images: SubjectImages
         do throws(AnalysisError) {
             images = try SubjectImages.load(facts.inputs, options: facts.analysis, threads: threads)
         } catch {
             throw QCFailure(reason: "\(error.path ?? "-"): \(error.reason)")
         }
         // The components only: the distance to CSF (the costliest step) is not drawn.
-        let regions = LesionRegions.compute(images, options: facts.analysis, threads: threads, csfDistance: false)
+        let regions = LesionRegions.compute(&images, options: facts.analysis, threads: threads, csfDistance: false)
         let subjectTable = Merge.parse(subjectText)
         let subject = QCSubject(subject: marker.subject, covariates: facts.inputs.covariates, images: images, regions: regions,
                                 options: facts.analysis, lesionTable: Merge.parse(lesionText), subjectTable: subjectTable,
