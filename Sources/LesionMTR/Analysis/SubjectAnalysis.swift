@@ -183,37 +183,48 @@ struct TableBuilder {
         let below = submedian?.below
         let affine = images.grid.affine
         let voxelVolume = images.grid.voxelVolume
-        for id in regions.lesionIDs.map(Int.init) {
-            let n = geometry.wholeCount[id]
-            let centroid = affine.apply(geometry.indexSum[id] / Double(n))
-            let t = geometry.tissueCount[id]
-            let klass = tissueClass(t)
-            for (c, name) in Self.componentNames.enumerated() {
-                let slot = id * 4 + c
-                let count = geometry.count[slot]
-                let hasDistance = regions.distanceToCSF != nil && count > 0
-                var row = [inputs.subject] + covariateCells
-                row += [String(id), name, klass, Cell.count(count), Cell.number(Double(count) * voxelVolume),
-                        Cell.number(centroid.x), Cell.number(centroid.y), Cell.number(centroid.z),
-                        Cell.number(Double(t.x) / Double(n)), Cell.number(Double(t.y) / Double(n)), Cell.number(Double(t.z) / Double(n)),
-                        hasDistance ? Cell.number(geometry.distanceSum[slot] / Double(count)) : Cell.missing,
-                        hasDistance ? Cell.number(geometry.distanceMin[slot]) : Cell.missing,
-                        below.map { $0[id] == true ? "1" : "0" } ?? Cell.missing]
-                for m in maps.indices {
-                    for s in maps[m].sessions.indices {
-                        row += MapStatistics.cells(summary(m, s, id: id, component: c))
-                    }
-                }
-                for m in maps.indices {
-                    for d in deltaWhole[m].indices {
-                        let stats = c == 0 ? deltaWhole[m][d].stats[id - 1] : deltaParts[m][d].stats[(id - 1) * 3 + c - 1]
-                        row += [Cell.number(stats.mean), Cell.count(stats.validCount)]
-                    }
-                }
-                table.rows.append(row)
-            }
+        // Rows made lesion by lesion on the threads (thousands of numbers to print), kept in order.
+        let me = self
+        let rowsPerLesion = parallelMap(regions.lesionIDs.count, threads: threads) { k -> [[String]] in
+            let id = Int(me.regions.lesionIDs[k])
+            return me.lesionRows(id: id, below: below, affine: affine, voxelVolume: voxelVolume)
         }
+        table.rows = rowsPerLesion.flatMap { $0 }
         return table
+    }
+
+    /// The four rows (whole, core, rim, perilesional) of lesion `id` in lesions.tsv.
+    private func lesionRows(id: Int, below: [Int: Bool]?, affine: Affine, voxelVolume: Double) -> [[String]] {
+        var rows: [[String]] = []
+        let n = geometry.wholeCount[id]
+        let centroid = affine.apply(geometry.indexSum[id] / Double(n))
+        let t = geometry.tissueCount[id]
+        let klass = tissueClass(t)
+        for (c, name) in Self.componentNames.enumerated() {
+            let slot = id * 4 + c
+            let count = geometry.count[slot]
+            let hasDistance = regions.distanceToCSF != nil && count > 0
+            var row = [inputs.subject] + covariateCells
+            row += [String(id), name, klass, Cell.count(count), Cell.number(Double(count) * voxelVolume),
+                    Cell.number(centroid.x), Cell.number(centroid.y), Cell.number(centroid.z),
+                    Cell.number(Double(t.x) / Double(n)), Cell.number(Double(t.y) / Double(n)), Cell.number(Double(t.z) / Double(n)),
+                    hasDistance ? Cell.number(geometry.distanceSum[slot] / Double(count)) : Cell.missing,
+                    hasDistance ? Cell.number(geometry.distanceMin[slot]) : Cell.missing,
+                    below.map { $0[id] == true ? "1" : "0" } ?? Cell.missing]
+            for m in maps.indices {
+                for s in maps[m].sessions.indices {
+                    row += MapStatistics.cells(summary(m, s, id: id, component: c))
+                }
+            }
+            for m in maps.indices {
+                for d in deltaWhole[m].indices {
+                    let stats = c == 0 ? deltaWhole[m][d].stats[id - 1] : deltaParts[m][d].stats[(id - 1) * 3 + c - 1]
+                    row += [Cell.number(stats.mean), Cell.count(stats.validCount)]
+                }
+            }
+            rows.append(row)
+        }
+        return rows
     }
 
     /// Statistics of map `m`, session `s` over lesion `id`'s component `c` (0 whole); nil if empty.

@@ -16,16 +16,26 @@ public struct Provenance: Sendable {
         self.inputFiles = inputFiles
     }
 
+    /// `seconds` since 1970 as ISO 8601 UTC to the second (`2026-11-22T04:14:00Z`, as
+    /// Foundation's `ISO8601DateFormatter` writes it, without loading ICU for it).
+    static func utcTimestamp(_ seconds: Int) -> String {
+        var time = seconds
+        var parts = tm()
+        guard gmtime_r(&time, &parts) != nil else { return "n/a" }
+        var text = [CChar](repeating: 0, count: 32)
+        let n = strftime(&text, text.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return n > 0 ? String(decoding: text[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "n/a"
+    }
+
     /// The provenance as a JSON-ready dictionary.
     func json() -> [String: Any] {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let params = (try? JSONSerialization.jsonObject(with: encoder.encode(parameters))) ?? [:]
         let files: [[String: Any]] = inputFiles.map { path in
-            let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-            let mtime = (attributes[.modificationDate] as? Date).map { ISO8601DateFormatter().string(from: $0) } ?? "n/a"
-            return ["path": path, "size_bytes": size, "modified": mtime]
+            var st = stat()
+            guard stat(path, &st) == 0 else { return ["path": path, "size_bytes": -1, "modified": "n/a"] }
+            return ["path": path, "size_bytes": Int(st.st_size), "modified": Self.utcTimestamp(st.st_mtim.tv_sec)]
         }
         return [
             "GeneratedBy": [["Name": "lesionmtr", "Version": Self.toolVersion]],
@@ -40,6 +50,12 @@ public struct Provenance: Sendable {
 public enum Sidecar {
     /// The sidecar text (sorted keys, so identical inputs give identical bytes).
     public static func json(for table: Table, maps: [String], covariates: [String], provenance: Provenance) -> String {
+        json(for: table, maps: maps, covariates: covariates, provenance: provenance.json())
+    }
+
+    /// The sidecar text with the provenance already made into a dictionary (`Provenance.json`),
+    /// for several tables of one run.
+    static func json(for table: Table, maps: [String], covariates: [String], provenance: [String: Any]) -> String {
         var object: [String: Any] = [:]
         for column in table.columns {
             let (description, units) = ColumnGlossary.describe(column, maps: maps, covariates: covariates)
@@ -47,7 +63,7 @@ public enum Sidecar {
             if let units { entry["Units"] = units }
             object[column] = entry
         }
-        object["Provenance"] = provenance.json()
+        object["Provenance"] = provenance
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -42,10 +42,12 @@ public enum SubjectOutput {
         let covariates = inputs.covariates.map(\.name)
         var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
         if let voxels = result.voxels { tables.append(("voxels", voxels)) }
-        // Each table's TSV and sidecar text, made in parallel (2k: TSV of table k, 2k + 1: its sidecar).
+        // Each table's TSV and sidecar text, made in parallel (2k: TSV of table k, 2k + 1: its
+        // sidecar); the provenance, the same in every sidecar, is made once.
+        let made = UnsafeSendable(provenance.json())  // read only
         let texts = parallelMap(2 * tables.count, threads: threads) { n in
             let table = tables[n / 2].1
-            return n % 2 == 0 ? table.tsv : Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: provenance)
+            return n % 2 == 0 ? table.tsv : Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: made.value)
         }
         for (k, (name, _)) in tables.enumerated() {
             try writeText(texts[2 * k], to: folder + "/\(name).tsv")
