@@ -83,9 +83,35 @@ public enum NIfTIReader {
         case .success(let voxels):
             return Volume(grid: grid, voxels: voxels)
         case .failure(let bad):
-            let i = bad.index % grid.dims.x, j = bad.index / grid.dims.x % grid.dims.y, k = bad.index / (grid.dims.x * grid.dims.y)
-            throw NIfTIError(.badLabels, path: path, reason: "label value \(bad.value) at voxel (\(i), \(j), \(k)) is not an integer that fits in 32 bits (not a label image?)")
+            throw notLabelError(bad, grid: grid, path: path)
         }
+    }
+
+    /// The image at `path` as labels, rounded and checked as by `readLabels`, held in one byte
+    /// per voxel: `codes` index `labels`, the distinct labels (label 0 is always code 0, the
+    /// others in order of first appearance). Fails (`badLabels`) as `readLabels` does, or when
+    /// the image has more than 254 distinct labels besides 0 (not a tissue segmentation).
+    public static func readLabelCodes(at path: String) throws(NIfTIError) -> (codes: Volume<UInt8>, labels: [Int32]) {
+        let (header, grid) = try header(at: path)
+        let result = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
+            VoxelDecoder.labelCodes(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+        }
+        switch result {
+        case .success(let (codes, labels)):
+            return (Volume(grid: grid, voxels: codes), labels)
+        case .failure(.notLabel(let bad)):
+            throw notLabelError(bad, grid: grid, path: path)
+        case .failure(.tooManyLabels(let index)):
+            let d = grid.dims
+            throw NIfTIError(.badLabels, path: path, reason: "more than \(VoxelDecoder.maxCodedLabels - 1) distinct labels besides 0 "
+                + "(the next at voxel (\(index % d.x), \(index / d.x % d.y), \(index / (d.x * d.y)))): not a tissue segmentation")
+        }
+    }
+
+    /// The error for a voxel whose value is not a label.
+    private static func notLabelError(_ bad: VoxelDecoder.LabelFailure, grid: Grid, path: String) -> NIfTIError {
+        let i = bad.index % grid.dims.x, j = bad.index / grid.dims.x % grid.dims.y, k = bad.index / (grid.dims.x * grid.dims.y)
+        return NIfTIError(.badLabels, path: path, reason: "label value \(bad.value) at voxel (\(i), \(j), \(k)) is not an integer that fits in 32 bits (not a label image?)")
     }
 
     // MARK: - Checks

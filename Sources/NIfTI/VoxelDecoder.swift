@@ -28,6 +28,27 @@ enum VoxelDecoder {
         dispatch(dataType, MaskConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
     }
 
+    /// `count` values as labels (as `labels` rounds and checks them) held as one-byte codes:
+    /// `codes[n]` indexes `labels`, the distinct labels in order of first appearance after
+    /// label 0, which is always code 0. Fails as `labels` does, or at the voxel bringing a
+    /// 256th distinct label.
+    static func labelCodes(
+        _ raw: UnsafeRawBufferPointer, dataType: DataType, count: Int, swapped: Bool,
+        scaling: (slope: Double, intercept: Double)?
+    ) -> Result<(codes: [UInt8], labels: [Int32]), CodeFailure> {
+        dispatch(dataType, LabelCodeConversion(raw: raw, count: count, swapped: swapped, scaling: scaling))
+    }
+
+    /// Why a label image cannot be held as one-byte codes.
+    enum CodeFailure: Error {
+        case notLabel(LabelFailure)
+        /// The voxel (storage index) whose label is the 256th distinct one.
+        case tooManyLabels(index: Int)
+    }
+
+    /// The most distinct labels (0 included) `labelCodes` holds.
+    static let maxCodedLabels = 255
+
     /// How far from an integer a label value may be (float noise) before it is refused.
     static let labelTolerance = 1e-3
 
@@ -97,6 +118,63 @@ enum VoxelDecoder {
                 }
             }
             return (mask, positives)
+        }
+    }
+
+    private struct LabelCodeConversion: Conversion {
+        let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
+        let scaling: (slope: Double, intercept: Double)?
+
+        func run<T: DiskScalar>(_ type: T.Type) -> Result<(codes: [UInt8], labels: [Int32]), CodeFailure> {
+            var labels: [Int32] = [0]
+            var failure: CodeFailure?
+            // Unscaled integers of up to 16 bits (the usual segmentations): a table from the
+            // stored value's low 16 bits to its code, −1 until seen.
+            let small = (scaling == nil || scaling! == (1, 0))
+                && (T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self)
+            var table = [Int16](repeating: -1, count: small ? 1 << 16 : 0)
+            var recent: (label: Int32, code: UInt8) = (0, 0)
+            let (slope, intercept) = scaling ?? (1, 0)
+            /// The code of `label`, made if new; nil beyond the limit.
+            func code(of label: Int32) -> UInt8? {
+                if let k = labels.firstIndex(of: label) { return UInt8(k) }
+                guard labels.count < VoxelDecoder.maxCodedLabels else { return nil }
+                labels.append(label)
+                return UInt8(labels.count - 1)
+            }
+            let codes = [UInt8](hugePageBacked: count) { out in
+                var n = 0
+                while n < count {
+                    let stored = T.load(raw, at: n, swapped: swapped)
+                    if small {
+                        let slot = Int(UInt16(truncatingIfNeeded: Int(stored.asDouble)))
+                        if table[slot] >= 0 {
+                            out[n] = UInt8(table[slot])
+                        } else {
+                            guard let c = code(of: Int32(stored.asDouble)) else { failure = .tooManyLabels(index: n); break }
+                            table[slot] = Int16(c)
+                            out[n] = c
+                        }
+                    } else {
+                        let x = stored.asDouble * slope + intercept
+                        let v = x.rounded()
+                        guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
+                            failure = .notLabel(LabelFailure(index: n, value: x))
+                            break
+                        }
+                        let label = Int32(v)
+                        if label != recent.label {
+                            guard let c = code(of: label) else { failure = .tooManyLabels(index: n); break }
+                            recent = (label, c)
+                        }
+                        out[n] = recent.code
+                    }
+                    n += 1
+                }
+                if n < count { out.baseAddress!.advanced(by: n).initialize(repeating: 0, count: count - n) }
+            }
+            if let failure { return .failure(failure) }
+            return .success((codes, labels))
         }
     }
 

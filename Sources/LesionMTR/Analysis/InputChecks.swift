@@ -19,20 +19,22 @@ enum InputChecks {
 
     /// Tissue labels that cannot be a segmentation: a negative label, or no brain voxel at all.
     /// Positive labels other than the four classes are other brain tissue (DESIGN §3).
-    static func tissueProblem(_ tissue: [Int32], grid: Grid, path: String) -> NIfTIError? {
-        // A vectorised minimum first; the voxel is looked for only when there is one.
-        if let lowest = tissue.min(), lowest < 0, let v = tissue.firstIndex(where: { $0 < 0 }) {
+    static func tissueProblem(_ tissue: TissueImage, grid: Grid, path: String) -> NIfTIError? {
+        // The labels first; the voxel is looked for only when one is negative.
+        let negative = tissue.labels.indices.filter { tissue.labels[$0] < 0 }.map(UInt8.init)
+        if !negative.isEmpty, let v = tissue.codes.firstIndex(where: { negative.contains($0) }) {
             let d = grid.dims
             return NIfTIError(.badLabels, path: path, reason:
                 "tissue label \(tissue[v]) at voxel (\(v % d.x), \(v / d.x % d.y), \(v / (d.x * d.y))) is negative (labels are 0 background or positive classes)")
         }
-        return tissue.contains { $0 != 0 } ? nil : NIfTIError(.badLabels, path: path, reason: "tissue segmentation has no brain voxel (every label is 0)")
+        return tissue.labels.count > 1 ? nil : NIfTIError(.badLabels, path: path, reason: "tissue segmentation has no brain voxel (every label is 0)")
     }
 
     /// A map with no finite value inside the brain (tissue ≠ 0): an empty or broken file, whose
     /// every statistic would be n/a. Single NaN/±Inf voxels are fine (counted as invalid).
-    static func emptyMap(_ values: UnsafeBufferPointer<Float>, tissue: [Int32], path: String) -> NIfTIError? {
-        for v in values.indices where tissue[v] != 0 && values[v].isFinite { return nil }
+    static func emptyMap(_ values: UnsafeBufferPointer<Float>, tissue: TissueImage, path: String) -> NIfTIError? {
+        let codes = tissue.codes  // code 0 is background
+        for v in values.indices where codes[v] != 0 && values[v].isFinite { return nil }
         return NIfTIError(.badLabels, path: path, reason: "map has no finite value inside the brain (all NaN/Inf): empty or broken file")
     }
 }

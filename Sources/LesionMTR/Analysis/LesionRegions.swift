@@ -125,13 +125,14 @@ public struct LesionRegions: Sendable {
 
 /// The perilesional shell and NAWM of DESIGN.md §3 from the nearest lesion of each voxel.
 private struct Shell {
-    let tissue: [Int32]
-    let csf: Int32, wm: Int32
+    /// The tissue codes (0 background) and the codes of CSF and WM.
+    let tissue: [UInt8]
+    let csf: UInt8, wm: UInt8
 
-    init(tissue: [Int32], labels: TissueLabels) {
-        self.tissue = tissue
-        csf = labels.csf
-        wm = labels.wm
+    init(tissue: TissueImage, labels: TissueLabels) {
+        self.tissue = tissue.codes
+        csf = tissue.code(of: labels.csf)
+        wm = tissue.code(of: labels.wm)
     }
 
     /// The owner and NAWM volumes and the analysed voxels (`LesionRegions`).
@@ -156,19 +157,24 @@ private struct Shell {
     func classify(dims: SIMD3<Int>, nearest: inout [Int32], boxes: [VoxelBox], component: inout [UInt8],
                      isPerilesional: (Int) -> Bool, isNearLesion: (Int) -> Bool) -> Classified {
         let n = nearest.count
-        // WM in no lesion (component still none: only cores and rims are marked so far).
+        // WM in no lesion (component still none: only cores and rims are marked so far), and
+        // the counts of both, to size the list below.
+        var nawmCount = 0, lesionCount = 0
         var nawm = [UInt8](hugePageBacked: n) { out in
             component.withUnsafeBufferPointer { cp in
                 tissue.withUnsafeBufferPointer { tp in
                     // Branch-free, so that the compiler vectorises it.
                     let (t, c, o) = (tp.baseAddress!, cp.baseAddress!, out.baseAddress!)
                     for v in 0..<n { o[v] = (t[v] == wm ? 1 : 0) & (c[v] == 0 ? 1 : 0) }
+                    nawmCount = Self.count(of: 1, in: UnsafeBufferPointer(out))
+                    lesionCount = n - Self.count(of: 0, in: cp)
                 }
             }
         }
         var owner = nearest
         nearest = []  // moved: `owner` is its only reference
         let perilesional = ComponentCode.perilesional.rawValue
+        var perilesionalCount = 0
         tissue.withUnsafeBufferPointer { tp in
             owner.withUnsafeMutableBufferPointer { op in
                 component.withUnsafeMutableBufferPointer { cp in
@@ -180,42 +186,94 @@ private struct Shell {
                                 let t = tp[v]
                                 if t != 0, t != csf, isPerilesional(v) {
                                     cp[v] = perilesional
+                                    perilesionalCount += 1
                                 } else {
                                     op[v] = 0
                                 }
-                                if wp[v] == 1, isNearLesion(v) { wp[v] = 0 }
+                                if wp[v] == 1, isNearLesion(v) {
+                                    wp[v] = 0
+                                    nawmCount -= 1
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        // Listed at their exact count (no growth while the caller's full-grid arrays are held).
-        var count = 0
-        forEachMarked(owner, nawm) { _ in count += 1 }
-        var analysed: [Int] = []
-        analysed.reserveCapacity(count)
-        forEachMarked(owner, nawm) { analysed.append($0) }
+        // Listed in one pass into room for all (no growth while the caller's full-grid arrays are
+        // held): lesion, perilesional and NAWM voxels, at most (perilesional voxels can be NAWM
+        // too when the perilesional width exceeds the NAWM gap).
+        let room = lesionCount + perilesionalCount + nawmCount
+        let analysed = [Int](unsafeUninitializedCapacity: room) { list, listed in
+            forEachMarked(owner, nawm, boxes: boxes, dims: dims) { v in
+                list[listed] = v
+                listed += 1
+            }
+        }
         return Classified(owner: owner, nawm: nawm, analysed: analysed)
     }
 }
 
+extension Shell {
+    /// How many elements of `bytes` are `value`, sixteen at a time.
+    static func count(of value: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base), n = bytes.count
+        let target = SIMD16<UInt8>(repeating: value)
+        var total = 0, i = 0
+        while i + 16 <= n {
+            // Per-lane counts, added up before any can pass 255.
+            var lanes = SIMD16<UInt8>()
+            let end = min(n - 15, i + 255 * 16)
+            while i < end {
+                let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                lanes &+= SIMD16<UInt8>().replacing(with: 1, where: chunk .== target)
+                i += 16
+            }
+            total += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+        }
+        while i < n {
+            if base[i] == value { total += 1 }
+            i += 1
+        }
+        return total
+    }
+}
+
 /// Calls `body(v)` for each voxel, ascending, with `owner[v] > 0` or `nawm[v] == 1` (the arrays
-/// hold ids ≥ 0 and 0/1 flags); eight voxels with neither are passed over at once.
-private func forEachMarked(_ owner: [Int32], _ nawm: [UInt8], _ body: (Int) -> Void) {
+/// hold ids ≥ 0 and 0/1 flags). `owner` is > 0 only inside `boxes` (grid `dims`), so it is read
+/// only on the rows those boxes cross; elsewhere `nawm` alone is read. Voxels go eight at a time
+/// (a bit each), so runs without marks cost no branch per voxel.
+private func forEachMarked(_ owner: [Int32], _ nawm: [UInt8], boxes: [VoxelBox], dims: SIMD3<Int>, _ body: (Int) -> Void) {
+    var crossed = [Bool](repeating: false, count: dims.y * dims.z)
+    for box in boxes {
+        for z in box.lower.z ..< box.upper.z {
+            for y in box.lower.y ..< box.upper.y { crossed[y + dims.y * z] = true }
+        }
+    }
     owner.withUnsafeBufferPointer { op in
         nawm.withUnsafeBufferPointer { wp in
-            let (o, w) = (UnsafeRawPointer(op.baseAddress!), UnsafeRawPointer(wp.baseAddress!))
-            let n = op.count
-            var v = 0
-            while v < n {
-                if v + 8 <= n, w.loadUnaligned(fromByteOffset: v, as: UInt64.self) == 0,
-                   (0..<4).allSatisfy({ o.loadUnaligned(fromByteOffset: 4 * v + 8 * $0, as: UInt64.self) == 0 }) {
+            let w = UnsafeRawPointer(wp.baseAddress!)
+            for row in crossed.indices {
+                let start = row * dims.x, end = start + dims.x
+                var v = start
+                // Eight voxels at a time: a bit per marked voxel, then the set bits in order.
+                while v + 8 <= end {
+                    // NAWM flags are bytes 0/1: the multiply gathers them into the top byte.
+                    var marked = (w.loadUnaligned(fromByteOffset: v, as: UInt64.self) &* 0x0102_0408_1020_4080) >> 56
+                    if crossed[row] {
+                        for k in 0 ..< 8 { marked |= (op[v + k] > 0 ? 1 : 0) << UInt64(k) }
+                    }
+                    while marked != 0 {
+                        body(v + marked.trailingZeroBitCount)
+                        marked &= marked &- 1
+                    }
                     v += 8
-                    continue
                 }
-                if op[v] > 0 || wp[v] == 1 { body(v) }
-                v += 1
+                while v < end {
+                    if op[v] > 0 || wp[v] == 1 { body(v) }
+                    v += 1
+                }
             }
         }
     }

@@ -18,8 +18,8 @@ public struct SubjectImages: Sendable {
     public var grid: Grid
     /// The lesion image: a binary mask (1 where > 0) or, with `labelled`, the rounded ids (≤ 0 → 0).
     public var lesions: LesionInput
-    /// Rounded tissue labels.
-    public var tissue: [Int32]
+    /// Rounded tissue labels, one byte per voxel.
+    public var tissue: TissueImage
     /// 1 where CSF (the `--csf` mask > 0, else the tissue label for CSF).
     public var csf: [UInt8]
     public var maps: [MapSeries]
@@ -63,10 +63,12 @@ public struct SubjectImages: Sendable {
                     let v = try NIfTIReader.readFloat(at: paths[0])
                     return .success(AnatomyPart(grid: v.grid, lesions: labelledInput(v.voxels, path: paths[0])))
                 case 1:
-                    let v = try NIfTIReader.readLabels(at: paths[1])
-                    let problem = InputChecks.tissueProblem(v.voxels, grid: v.grid, path: paths[1])
-                    let csf = inputs.csf == nil && problem == nil ? [UInt8](hugePageBacked: v.voxels) { $0 == csfLabel ? 1 : 0 } : nil
-                    return .success(AnatomyPart(grid: v.grid, tissue: v.voxels, tissueProblem: problem, csf: csf))
+                    let (v, labels) = try NIfTIReader.readLabelCodes(at: paths[1])
+                    let tissue = TissueImage(codes: v.voxels, labels: labels)
+                    let problem = InputChecks.tissueProblem(tissue, grid: v.grid, path: paths[1])
+                    let csfCode = tissue.code(of: csfLabel)
+                    let csf = inputs.csf == nil && problem == nil ? [UInt8](hugePageBacked: v.voxels) { $0 == csfCode ? 1 : 0 } : nil
+                    return .success(AnatomyPart(grid: v.grid, tissue: tissue, tissueProblem: problem, csf: csf))
                 default:
                     let v = try NIfTIReader.readFloat(at: paths[k])
                     return .success(AnatomyPart(grid: v.grid, csf: [UInt8](hugePageBacked: v.voxels) { $0 > 0 ? 1 : 0 }))
@@ -157,7 +159,7 @@ public struct SubjectImages: Sendable {
         var grid: Grid
         /// The lesion image as taken, with a warning about it, or the reason it is refused.
         var lesions: Result<(LesionInput, String?), AnalysisError>?
-        var tissue: [Int32]?
+        var tissue: TissueImage?
         var tissueProblem: NIfTIError?
         var csf: [UInt8]?
     }

@@ -19,7 +19,8 @@ struct LesionLayout {
     var brainLow: SIMD3<Int>
     var brainHigh: SIMD3<Int>
 
-    init(regions: LesionRegions, tissue: [Int32], grid: Grid) {
+    /// `tissue`: per voxel, 0 outside the brain (tissue codes or labels).
+    init(regions: LesionRegions, tissue: [UInt8], grid: Grid) {
         let d = grid.dims
         let maxID = Int(regions.lesionIDs.last ?? 0)
         var count = [Int](repeating: 0, count: maxID + 1)

@@ -32,11 +32,11 @@ enum SubjectReport {
     static func build(_ s: QCSubject, maxLesions: Int, threads: Int) -> (html: String, warnings: [String]) {
         let grid = s.images.grid
         let display = displayMap(s.images)
-        let brain = s.images.tissue.map { $0 != 0 ? Int32(1) : 0 }
+        let brain = s.images.tissue.codes.map { $0 != 0 ? Int32(1) : 0 }
         let window = display.map { IntensityWindow.robust($0.values[0], mask: brain, threads: threads) } ?? IntensityWindow(low: 0, high: 4)
-        let values = display?.values[0] ?? s.images.tissue.map(Float.init)
+        let values = display?.values[0] ?? s.images.tissue.floatLabels
         let orientation = DisplayOrientation(grid.affine)
-        let layout = LesionLayout(regions: s.regions, tissue: s.images.tissue, grid: grid)
+        let layout = LesionLayout(regions: s.regions, tissue: s.images.tissue.codes, grid: grid)
         let shown = layout.largest(maxLesions)
         let warnings = s.warnings + checks(s, layout: layout)
         let mapLabel = display.map { "\($0.name) at \($0.sessions[0])" } ?? "tissue labels (no map)"
