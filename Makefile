@@ -13,9 +13,11 @@ all: build
 deps:
 	scripts/install-deps.sh
 
-## build: the release binary at .build/release/lesionmtr
+## build: the release binary at .build/release/lesionmtr, with the Swift runtime and Foundation
+## linked in (it starts in about 6 ms instead of 13, which counts once per subject in a batch,
+## and runs on nodes without a Swift toolchain)
 build: deps
-	$(SWIFT) build -c release --product lesionmtr
+	$(SWIFT) build -c release --product lesionmtr --static-swift-stdlib
 
 ## test: everything CI runs (.ci/run calls this), cheap first: the Python reference's own tests,
 ## the Swift tests (which run the reference and compare, the bad-input corpus, the statsmodels
