@@ -46,18 +46,15 @@ public struct LesionRegions: Sendable {
     /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
     /// distance to CSF is left out (nil): for callers that only need the components, such as the
     /// QC report, or that compute it later (`distances(toCSF:grid:threads:)`), as `stats` does
-    /// beside its map reading. The lesion image is labelled if it is a mask and moved out of
-    /// `images` (left as empty ids): its memory becomes the owner volume.
+    /// beside its map reading. The lesion ids are moved out of `images` (left empty): their
+    /// memory becomes the owner volume.
     public static func compute(_ images: inout SubjectImages, options: AnalysisOptions, threads: Int,
                                csfDistance: Bool = true) -> LesionRegions {
         let grid = images.grid
         let n = grid.voxelCount
-        // 1. Lesions, moved out of `images` so that they can be overwritten in place below.
-        images.labelLesions(options: options)
-        guard case .ids(var ids) = images.lesions else { preconditionFailure("lesions labelled above") }
-        images.lesions = .ids([])
-        var idVolume = Volume(grid: grid, voxels: ids)
-        ids = []
+        // 1. Lesions (labelled when read), moved out of `images` to be overwritten in place below.
+        var idVolume = Volume(grid: grid, voxels: images.lesions)
+        images.lesions = []
         // One pass finds the lesions present (ids are ≥ 0) and their boxes, for the rim and the shell.
         let boxes = LabelBoxes(idVolume)
         let lesionIDs = boxes.labels

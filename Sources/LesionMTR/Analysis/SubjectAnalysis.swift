@@ -28,7 +28,7 @@ public enum SubjectAnalysis {
         // computed, then waits for them), and then joins the distance transform.
         var images = try SubjectImages.loadAnatomy(inputs, options: options, threads: threads)
         var forMaps = images  // grid and tissue: the lesions and CSF are the regions' alone
-        forMaps.lesions = .ids([])
+        forMaps.lesions = []
         forMaps.csf = []
         let analysed = Handoff<[Int]>()
         let (computed, maps) = concurrently(threads >= 2) { () -> LesionRegions in

@@ -16,8 +16,10 @@ public struct MapSeries: Sendable {
 /// (`docs/tables.md`: maps in order of first appearance, baseline session first).
 public struct SubjectImages: Sendable {
     public var grid: Grid
-    /// The lesion image: a binary mask (1 where > 0) or, with `labelled`, the rounded ids (≤ 0 → 0).
-    public var lesions: LesionInput
+    /// Lesion id per voxel, 0 outside lesions: the connected components of the mask (> 0), with
+    /// the connectivity and minimum size of the options (DESIGN §3.1), or with `labelled` the
+    /// rounded values of the image (≤ 0 → 0).
+    public var lesions: [Int32]
     /// Rounded tissue labels, one byte per voxel.
     public var tissue: TissueImage
     /// 1 where CSF (the `--csf` mask > 0, else the tissue label for CSF).
@@ -55,10 +57,13 @@ public struct SubjectImages: Sendable {
                 switch k {
                 case 0:
                     guard options.labelled else {
-                        // A mask: read as one, without holding the image as Float32.
+                        // A mask: read as one (no Float32 copy) and labelled by this thread, while
+                        // the other reads the tissue; the mask is dropped once labelled.
                         let (v, positives) = try NIfTIReader.readMask(at: paths[0])
                         let warning = InputChecks.labelledLookingMask(positives, path: paths[0])
-                        return .success(AnatomyPart(grid: v.grid, lesions: .success((.mask(v.voxels), warning))))
+                        let ids = LesionLabelling.label(v.voxels, dims: v.grid.dims, connectivity: options.connectivity,
+                                                        minVoxels: options.minVoxels).labels
+                        return .success(AnatomyPart(grid: v.grid, lesions: .success((ids, warning))))
                     }
                     let v = try NIfTIReader.readFloat(at: paths[0])
                     return .success(AnatomyPart(grid: v.grid, lesions: labelledInput(v.voxels, path: paths[0])))
@@ -95,15 +100,6 @@ public struct SubjectImages: Sendable {
         let warnings = warning.map { [$0] } ?? []
         return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: [],
                              sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
-    }
-
-    /// Replaces a binary lesion mask by its lesion ids (connected components with the
-    /// connectivity and minimum size of `options`), dropping the mask; ids stay as they are.
-    public mutating func labelLesions(options: AnalysisOptions) {
-        guard case .mask(let mask) = lesions else { return }
-        lesions = .mask([])
-        lesions = .ids(LesionLabelling.label(mask, dims: grid.dims, connectivity: options.connectivity,
-                                             minVoxels: options.minVoxels).labels)
     }
 
     /// Reads the map files of `inputs` (with up to `threads` workers), checks each against this
@@ -158,7 +154,7 @@ public struct SubjectImages: Sendable {
     private struct AnatomyPart {
         var grid: Grid
         /// The lesion image as taken, with a warning about it, or the reason it is refused.
-        var lesions: Result<(LesionInput, String?), AnalysisError>?
+        var lesions: Result<([Int32], String?), AnalysisError>?
         var tissue: TissueImage?
         var tissueProblem: NIfTIError?
         var csf: [UInt8]?
@@ -166,7 +162,7 @@ public struct SubjectImages: Sendable {
 
     /// The lesion ids of the labelled lesion image `values` (of the file at `path`): the rounded
     /// values (≤ 0 → 0), refused when not finite or beyond 32 bits.
-    private static func labelledInput(_ values: [Float], path: String) -> Result<(LesionInput, String?), AnalysisError> {
+    private static func labelledInput(_ values: [Float], path: String) -> Result<([Int32], String?), AnalysisError> {
         var ids = [Int32](hugePageBacked: values.count, repeating: 0)
         for (v, x) in values.enumerated() {
             guard x.isFinite else {
@@ -178,14 +174,6 @@ public struct SubjectImages: Sendable {
             }
             ids[v] = r > 0 ? Int32(r) : 0
         }
-        return .success((.ids(ids), nil))
+        return .success((ids, nil))
     }
-}
-
-/// A lesion image as the analysis takes it.
-public enum LesionInput: Sendable {
-    /// Binary input: 1 where the image is > 0, else 0.
-    case mask([UInt8])
-    /// Labelled input: the ids to keep (0 outside lesions).
-    case ids([Int32])
 }
