@@ -26,6 +26,7 @@ extension EuclideanDistance {
     ///   - voxels: the voxels wanted, strictly ascending storage indices.
     ///   - squared: squared distances (mm²) instead of distances (mm).
     ///   - threads: worker threads (results do not depend on it).
+    ///   - joinable: threads calling its `help()` while this runs work on it too.
     /// - Returns: one value per entry of `voxels`, in the same order.
     /// - Complexity: O(N) byte reads (mostly eight at a time) to find the features' rows, O(V)
     ///   to index the V listed voxels, then O(B) for the B voxels of the work box (passes i and
@@ -39,12 +40,12 @@ extension EuclideanDistance {
     ///   lies in the grid.
     public static func transform(
         _ mask: [UInt8], dims: SIMD3<Int>, spacing: SIMD3<Double>, at voxels: [Int], squared: Bool = false,
-        threads: Int = defaultThreadCount
+        threads: Int = defaultThreadCount, joinable: JoinableWork? = nil
     ) -> [Double] {
         precondition(all(dims .>= 0) && mask.count == dims.x * dims.y * dims.z, "mask size \(mask.count) ≠ dims \(dims)")
         return mask.withUnsafeBufferPointer { m in
             voxels.withUnsafeBufferPointer { v in
-                edtAtVoxels(m, dims: dims, spacing: spacing, voxels: v, squared: squared, threads: threads)
+                edtAtVoxels(m, dims: dims, spacing: spacing, voxels: v, squared: squared, threads: threads, joinable: joinable)
             }
         }
     }
@@ -53,7 +54,7 @@ extension EuclideanDistance {
 /// The kernel of `EuclideanDistance.transform(_:dims:spacing:at:squared:threads:)`.
 func edtAtVoxels(
     _ mask: UnsafeBufferPointer<UInt8>, dims: SIMD3<Int>, spacing: SIMD3<Double>, voxels: UnsafeBufferPointer<Int>,
-    squared: Bool, threads: Int
+    squared: Bool, threads: Int, joinable: JoinableWork?
 ) -> [Double] {
     guard !voxels.isEmpty else { return [] }
     let listed = ListedVoxels(voxels, dims: dims)  // checks the list
@@ -83,7 +84,7 @@ func edtAtVoxels(
                                 mask: input, extents: extents.baseAddress!, slices: slices.baseAddress!,
                                 columns: columns.baseAddress!, starts: starts.baseAddress!, bits: bits.baseAddress!,
                                 out: out.baseAddress!, dims: dims, box: box, s2: spacing * spacing, squared: squared)
-                            parallelChunks(bands, threads: threads, state: {
+                            parallelChunks(bands, threads: threads, joinable: joinable, state: {
                                 BandScratch(ny: box.dims.y, nz: box.dims.z, maxKept: maxKept)
                             }) { scratch, chunk in
                                 for band in chunk { plan.run(band: band, scratch) }

@@ -18,17 +18,19 @@ func parallelChunks(_ count: Int, threads: Int, grain: Int = 1, _ body: (Range<I
 /// `parallelChunks` with per-worker state: each worker makes one `State` with `makeState` (for
 /// example scratch buffers, freed when the worker is done with it) and hands it to `body` for
 /// every chunk it runs. The chunks are the same as without state, so results must not depend on
-/// what a previous chunk left in the state.
+/// what a previous chunk left in the state. With `joinable`, threads calling its `help()` while
+/// this runs take chunks too (each with a state of its own).
 /// - Complexity: O(count / grain) scheduling overhead and one `makeState` per worker.
 @usableFromInline
 func parallelChunks<State>(
-    _ count: Int, threads: Int, grain: Int = 1, state makeState: () -> State, _ body: (inout State, Range<Int>) -> Void
+    _ count: Int, threads: Int, grain: Int = 1, joinable: JoinableWork? = nil, state makeState: () -> State,
+    _ body: (inout State, Range<Int>) -> Void
 ) {
     guard count > 0 else { return }
     let grain = max(1, grain)
     let chunks = (count + grain - 1) / grain
     let workers = min(max(1, threads), chunks)
-    if workers == 1 {
+    if workers == 1 && joinable == nil {
         var state = makeState()
         body(&state, 0 ..< count)
         return
@@ -44,7 +46,8 @@ func parallelChunks<State>(
     withoutActuallyEscaping(makeState) { makeState in
         withoutActuallyEscaping(body) { body in
             let shared = UnsafeSendable((makeState, body, next))
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            /// Runs chunks until none is left (no state made when none is left at the start).
+            let worker: @Sendable () -> Void = {
                 func take() -> Int {
                     lock.lock()
                     defer { lock.unlock() }
@@ -52,13 +55,17 @@ func parallelChunks<State>(
                     return (shared.value.2.pointee - 1) * perChunk
                 }
                 var lo = take()
-                guard lo < count else { return }  // nothing left: no state made
+                guard lo < count else { return }
                 var state = shared.value.0()
                 repeat {
                     shared.value.1(&state, lo ..< min(count, lo + perChunk))
                     lo = take()
                 } while lo < count
             }
+            let run = {
+                if workers == 1 { worker() } else { DispatchQueue.concurrentPerform(iterations: workers) { _ in worker() } }
+            }
+            if let joinable { joinable.offer(worker, while: run) } else { run() }
         }
     }
 }

@@ -63,3 +63,58 @@ func visitStepsMatchesSteps() {
         #expect(seen[v] == expected[v], "voxel \(v)")
     }
 }
+
+@Test("a distance transform helped through JoinableWork gives the result it gives alone, bit for bit")
+func joinableWorkHelperTakesChunks() {
+    var rng = SeededGenerator(seed: 5)
+    let dims = SIMD3(40, 30, 20)
+    let mask = (0 ..< dims.x * dims.y * dims.z).map { _ in UInt8(Double.random(in: 0 ..< 1, using: &rng) < 0.02 ? 1 : 0) }
+    let voxels = Array(stride(from: 3, to: mask.count, by: 7))
+    let spacing = SIMD3(0.9, 1.1, 2.0)
+    let alone = EuclideanDistance.transform(mask, dims: dims, spacing: spacing, at: voxels, threads: 1)
+    let help = JoinableWork()
+    let (joined, _) = concurrently(true) { () -> [Double] in
+        defer { help.close() }
+        return EuclideanDistance.transform(mask, dims: dims, spacing: spacing, at: voxels, threads: 1, joinable: help)
+    } and: {
+        help.help()
+    }
+    #expect(joined.map(\.bitPattern) == alone.map(\.bitPattern))
+}
+
+@Test("help() returns at once after close(), with no kernel open")
+func joinableWorkHelpAfterClose() {
+    let help = JoinableWork()
+    help.close()
+    help.help()  // must not wait
+    var calls = 0
+    parallelChunks(10, threads: 1, joinable: help, state: { () }) { _, range in calls += range.count }
+    #expect(calls == 10)
+}
+
+@Test("a helper that arrives while a kernel runs takes some of its chunks, each chunk run once")
+func joinableWorkSharesChunks() {
+    let help = JoinableWork()
+    let owner = pthread_self()
+    let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: 40)
+    let byHelper = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 40)
+    runs.initialize(repeating: 0)
+    byHelper.initialize(repeating: false)
+    defer { runs.deallocate(); byHelper.deallocate() }
+    let shared = UnsafeSendable((runs, byHelper))
+    _ = concurrently(true) {
+        defer { help.close() }
+        // One worker of its own; 40 chunks of 2 ms leave the helper time to arrive.
+        parallelChunks(40, threads: 1, joinable: help, state: { () }) { _, range in
+            for n in range {
+                shared.value.0[n] += 1
+                shared.value.1[n] = pthread_equal(pthread_self(), owner) == 0
+            }
+            usleep(2000)
+        }
+    } and: {
+        help.help()
+    }
+    #expect(runs.allSatisfy { $0 == 1 })
+    #expect(byHelper.contains(true) && byHelper.contains(false))
+}

@@ -113,10 +113,12 @@ public struct LesionRegions: Sendable {
     }
 
     /// The Euclidean distance (mm) from each voxel of `analysed` to the nearest voxel of `csf`
-    /// (> 0 is CSF, on `grid`), in that order; nil when there is no CSF voxel at all.
-    public func distances(toCSF csf: [UInt8], grid: Grid, threads: Int) -> [Double]? {
+    /// (> 0 is CSF, on `grid`), in that order; nil when there is no CSF voxel at all. Threads
+    /// calling `joinable.help()` meanwhile work on it too.
+    public func distances(toCSF csf: [UInt8], grid: Grid, threads: Int, joinable: JoinableWork? = nil) -> [Double]? {
         guard csf.contains(1) else { return nil }
-        return EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, at: analysed, threads: threads)
+        return EuclideanDistance.transform(csf, dims: grid.dims, spacing: grid.spacing, at: analysed, threads: threads,
+                                           joinable: joinable)
     }
 }
 

@@ -31,17 +31,22 @@ public enum SubjectAnalysis {
         forMaps.lesions = []
         forMaps.csf = []
         let analysed = Handoff<[Int]>()
+        let distanceHelp = JoinableWork()
         let (computed, maps) = concurrently(threads >= 2) { () -> LesionRegions in
             var regions = LesionRegions.compute(&images, options: options, threads: 1, csfDistance: false)
             analysed.put(regions.analysed)
             let csf = images.csf
             images.csf = []
-            regions.distanceToCSF = regions.distances(toCSF: csf, grid: images.grid, threads: threads)
+            defer { distanceHelp.close() }
+            regions.distanceToCSF = regions.distances(toCSF: csf, grid: images.grid, threads: max(1, threads - 1),
+                                                      joinable: distanceHelp)
             return regions
         } and: {
-            Result { () throws(AnalysisError) in
+            let read = Result { () throws(AnalysisError) in
                 try forMaps.readMaps(inputs, options: options, at: { analysed.take() }, threads: 1)
             }
+            distanceHelp.help()
+            return read
         }
         let regions = computed
         let mapSeries = try maps.get()
