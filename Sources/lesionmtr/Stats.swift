@@ -18,7 +18,7 @@ struct Stats: ParsableCommand {
     @Option(help: ArgumentHelp("Lesion image: binary mask (> 0 is lesion) or ids with --labelled.", valueName: "file"))
     var lesions: String
 
-    @Option(help: ArgumentHelp("Tissue segmentation (see --tissue-labels).", valueName: "file"))
+    @Option(help: ArgumentHelp("Tissue segmentation: integer labels, at most 254 distinct besides 0 (see --tissue-labels).", valueName: "file"))
     var tissue: String
 
     @Option(name: .customLong("map"), help: ArgumentHelp("A map at a session: name:session=file. Repeat for each.", valueName: "name:ses=file"))

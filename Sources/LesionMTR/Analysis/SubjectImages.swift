@@ -44,7 +44,8 @@ public struct SubjectImages: Sendable {
     }
 
     /// The lesion, tissue and CSF images of `inputs`, read with up to `threads` workers and checked as by `load`;
-    /// `maps` is left empty (read them with `readMaps`), `sessions` and `baseline` are set.
+    /// the lesion mask is labelled (`lesions` holds the ids); `maps` is left empty (read them with
+    /// `readMaps`), `sessions` and `baseline` are set.
     public static func loadAnatomy(_ inputs: SubjectInputs, options: AnalysisOptions, threads: Int) throws(AnalysisError) -> SubjectImages {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
         // Lesion, tissue, optional CSF, read at once, each made into what the analysis takes by
