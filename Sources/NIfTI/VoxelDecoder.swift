@@ -113,6 +113,20 @@ enum VoxelDecoder {
                 }
                 if let (slope, intercept) = scaling {
                     for n in 0..<count { put(Float(T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept), at: n) }
+                } else if T.self == UInt8.self {
+                    // The usual mask file: one branch-free (vectorised) pass; the positive values
+                    // are then looked at eight bytes at a time, passing over zeros.
+                    let bytes = raw.bindMemory(to: UInt8.self).baseAddress!
+                    for n in 0..<count { out[n] = bytes[n] == 0 ? 0 : 1 }
+                    var n = 0
+                    while n < count && positives.second == nil {
+                        if n + 8 <= count, raw.loadUnaligned(fromByteOffset: n, as: UInt64.self) == 0 {
+                            n += 8
+                            continue
+                        }
+                        if bytes[n] > 0 { positives.note(Float(bytes[n])) }
+                        n += 1
+                    }
                 } else {
                     for n in 0..<count { put(T.load(raw, at: n, swapped: swapped).asFloat, at: n) }
                 }
@@ -144,31 +158,41 @@ enum VoxelDecoder {
             }
             let codes = [UInt8](hugePageBacked: count) { out in
                 var n = 0
-                while n < count {
-                    let stored = T.load(raw, at: n, swapped: swapped)
-                    if small {
-                        let slot = Int(UInt16(truncatingIfNeeded: Int(stored.asDouble)))
-                        if table[slot] >= 0 {
-                            out[n] = UInt8(table[slot])
+                if small {
+                    table.withUnsafeMutableBufferPointer { table in
+                        /// Codes from a table by the stored value (`value(n)`), new values coded as met.
+                        func fill(_ value: (Int) -> Int) {
+                            while n < count {
+                                let x = value(n), slot = x & 0xFFFF
+                                if table[slot] < 0 {
+                                    guard let c = code(of: Int32(x)) else { failure = .tooManyLabels(index: n); return }
+                                    table[slot] = Int16(c)
+                                }
+                                out[n] = UInt8(truncatingIfNeeded: table[slot])
+                                n += 1
+                            }
+                        }
+                        if T.self == UInt8.self {
+                            let bytes = raw.bindMemory(to: UInt8.self).baseAddress!
+                            fill { Int(bytes[$0]) }
                         } else {
-                            guard let c = code(of: Int32(stored.asDouble)) else { failure = .tooManyLabels(index: n); break }
-                            table[slot] = Int16(c)
-                            out[n] = c
+                            fill { Int(T.load(raw, at: $0, swapped: swapped).asDouble) }
                         }
-                    } else {
-                        let x = stored.asDouble * slope + intercept
-                        let v = x.rounded()
-                        guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
-                            failure = .notLabel(LabelFailure(index: n, value: x))
-                            break
-                        }
-                        let label = Int32(v)
-                        if label != recent.label {
-                            guard let c = code(of: label) else { failure = .tooManyLabels(index: n); break }
-                            recent = (label, c)
-                        }
-                        out[n] = recent.code
                     }
+                }
+                while !small && n < count {
+                    let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept
+                    let v = x.rounded()
+                    guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
+                        failure = .notLabel(LabelFailure(index: n, value: x))
+                        break
+                    }
+                    let label = Int32(v)
+                    if label != recent.label {
+                        guard let c = code(of: label) else { failure = .tooManyLabels(index: n); break }
+                        recent = (label, c)
+                    }
+                    out[n] = recent.code
                     n += 1
                 }
                 if n < count { out.baseAddress!.advanced(by: n).initialize(repeating: 0, count: count - n) }

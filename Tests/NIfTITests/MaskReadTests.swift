@@ -61,6 +61,16 @@ import Testing
         #expect(codes.grid.dims == Self.grid.dims)
     }
 
+    @Test("UInt8 labels (the usual segmentation file) give the same codes and labels")
+    func byteLabels() throws {
+        let values = (0..<Self.grid.voxelCount).map { UInt8([0, 3, 1, 3, 2, 0, 4][$0 % 7]) }
+        let path = makeTemporaryDirectory().appendingPathComponent("dseg.nii.gz").path
+        try NIfTIWriter.write(Volume(grid: Self.grid, voxels: values), to: path)
+        let (codes, labels) = try NIfTIReader.readLabelCodes(at: path)
+        #expect(labels == [0, 3, 1, 2, 4])
+        #expect(codes.voxels.map { labels[Int($0)] } == values.map(Int32.init))
+    }
+
     @Test("scaled Float32 labels are rounded as readLabels rounds them")
     func floatLabels() throws {
         var values = [Float](repeating: 0, count: Self.grid.voxelCount)
