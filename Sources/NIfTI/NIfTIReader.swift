@@ -65,6 +65,11 @@ public enum NIfTIReader {
     /// values look like.
     public static func readMask(at path: String) throws(NIfTIError) -> (mask: Volume<UInt8>, positives: PositiveValues) {
         let (header, grid) = try header(at: path)
+        if var bytes = try inflatedBytes(header, grid: grid, path: path) {
+            let count = bytes.count
+            let positives = bytes.withUnsafeMutableBufferPointer { VoxelDecoder.byteMask($0.baseAddress!, into: $0.baseAddress!, count: count) }
+            return (Volume(grid: grid, voxels: bytes), positives)
+        }
         let (mask, positives) = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
             VoxelDecoder.mask(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
         }
@@ -93,8 +98,15 @@ public enum NIfTIReader {
     /// the image has more than 254 distinct labels besides 0 (not a tissue segmentation).
     public static func readLabelCodes(at path: String) throws(NIfTIError) -> (codes: Volume<UInt8>, labels: [Int32]) {
         let (header, grid) = try header(at: path)
-        let result = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
-            VoxelDecoder.labelCodes(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+        let result: Result<(codes: [UInt8], labels: [Int32]), VoxelDecoder.CodeFailure>
+        if var bytes = try inflatedBytes(header, grid: grid, path: path) {
+            let count = bytes.count
+            let labels = bytes.withUnsafeMutableBufferPointer { VoxelDecoder.byteCodes($0.baseAddress!, into: $0.baseAddress!, count: count) }
+            result = labels.map { (bytes, $0) }
+        } else {
+            result = try withPayload(header, grid: grid, path: path) { raw, dataType, swapped in
+                VoxelDecoder.labelCodes(raw, dataType: dataType, count: grid.voxelCount, swapped: swapped, scaling: header.scaling)
+            }
         }
         switch result {
         case .success(let (codes, labels)):
@@ -221,21 +233,33 @@ public enum NIfTIReader {
     /// but one `memmove` past the header. nil for any other kind of file.
     static func inflatedFloat32(_ h: NIfTIHeader, grid: Grid, path: String) throws(NIfTIError) -> [Float]? {
         guard isInflatableFloat32(h) else { return nil }
-        let count = grid.voxelCount
-        let needed = try payloadEnd(h, dataBytes: count * 4, path: path)
+        return try inflated(h, grid: grid, path: path, as: Float.self)
+    }
+
+    /// The voxels of an unscaled UInt8 `.nii.gz` (the usual mask or segmentation), inflated
+    /// straight into the array that is returned, to be decoded in place; nil for any other file.
+    static func inflatedBytes(_ h: NIfTIHeader, grid: Grid, path: String) throws(NIfTIError) -> [UInt8]? {
+        guard FileBytes.isGzip(h.dataPath), h.dataType == .uint8, h.scaling == nil || h.scaling! == (1, 0) else { return nil }
+        return try inflated(h, grid: grid, path: path, as: UInt8.self)
+    }
+
+    /// The voxels of `h`, stored as `T` in native order in a gzip file, inflated into the array
+    /// returned: the header and extensions go into its first bytes, then the voxels are moved
+    /// down over them (one `memmove`, no separate payload buffer).
+    private static func inflated<T: BitwiseCopyable>(_ h: NIfTIHeader, grid: Grid, path: String, as: T.Type) throws(NIfTIError) -> [T] {
+        let count = grid.voxelCount, size = MemoryLayout<T>.stride
+        let needed = try payloadEnd(h, dataBytes: count * size, path: path)
         let compressed = try compressedPayload(h, needed: needed, path: path)
         var failure: Deflate.Failure?
-        // The header and extensions are inflated into the array's first bytes, then the
-        // voxels are moved down over them.
-        let voxels = [Float](unsafeUninitializedCapacity: (needed + 3) / 4) { out, initialized in
+        let voxels = [T](unsafeUninitializedCapacity: (needed + size - 1) / size) { out, initialized in
             let raw = UnsafeMutableRawBufferPointer(out)
             adviseHugePages(raw.baseAddress!, bytes: raw.count)
             failure = compressed.withUnsafeBytes { Deflate.gunzipPrefix($0, into: UnsafeMutableRawBufferPointer(rebasing: raw[..<needed])) }
             guard failure == nil else { return }
-            memmove(raw.baseAddress!, raw.baseAddress! + h.dataOffset, count * 4)  // overlapping: memmove
+            memmove(raw.baseAddress!, raw.baseAddress! + h.dataOffset, count * size)  // overlapping: memmove
             initialized = count
         }
-        if let failure { throw inflateError(failure, needed: needed, dataType: .float32, path: path) }
+        if let failure { throw inflateError(failure, needed: needed, dataType: h.dataType!, path: path) }
         return voxels
     }
 

@@ -114,19 +114,7 @@ enum VoxelDecoder {
                 if let (slope, intercept) = scaling {
                     for n in 0..<count { put(Float(T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept), at: n) }
                 } else if T.self == UInt8.self {
-                    // The usual mask file: one branch-free (vectorised) pass; the positive values
-                    // are then looked at eight bytes at a time, passing over zeros.
-                    let bytes = raw.bindMemory(to: UInt8.self).baseAddress!
-                    for n in 0..<count { out[n] = bytes[n] == 0 ? 0 : 1 }
-                    var n = 0
-                    while n < count && positives.second == nil {
-                        if n + 8 <= count, raw.loadUnaligned(fromByteOffset: n, as: UInt64.self) == 0 {
-                            n += 8
-                            continue
-                        }
-                        if bytes[n] > 0 { positives.note(Float(bytes[n])) }
-                        n += 1
-                    }
+                    positives = VoxelDecoder.byteMask(raw.bindMemory(to: UInt8.self).baseAddress!, into: out.baseAddress!, count: count)
                 } else {
                     for n in 0..<count { put(T.load(raw, at: n, swapped: swapped).asFloat, at: n) }
                 }
@@ -135,17 +123,62 @@ enum VoxelDecoder {
         }
     }
 
+    /// The usual mask file, `count` unscaled bytes at `source`, made into a binary mask at
+    /// `mask` (which may be `source`: in place): the positive values are looked at first, eight
+    /// bytes at a time passing over zeros, then one branch-free (vectorised) pass.
+    static func byteMask(_ source: UnsafePointer<UInt8>, into mask: UnsafeMutablePointer<UInt8>, count: Int) -> PositiveValues {
+        var positives = PositiveValues()
+        let raw = UnsafeRawPointer(source)
+        var n = 0
+        while n < count && positives.second == nil {
+            if n + 8 <= count, raw.loadUnaligned(fromByteOffset: n, as: UInt64.self) == 0 {
+                n += 8
+                continue
+            }
+            if source[n] > 0 { positives.note(Float(source[n])) }
+            n += 1
+        }
+        for n in 0..<count { mask[n] = source[n] == 0 ? 0 : 1 }
+        return positives
+    }
+
+    /// The usual segmentation file, `count` unscaled bytes at `source`, made into label codes at
+    /// `codes` (which may be `source`: in place) as `labelCodes` makes them; the labels, or the
+    /// voxel bringing one label too many.
+    static func byteCodes(_ source: UnsafePointer<UInt8>, into codes: UnsafeMutablePointer<UInt8>, count: Int) -> Result<[Int32], CodeFailure> {
+        var labels: [Int32] = [0]
+        var table = [Int16](repeating: -1, count: 256)
+        table[0] = 0
+        for n in 0..<count {
+            let x = Int(source[n])
+            if table[x] < 0 {
+                guard labels.count < maxCodedLabels else { return .failure(.tooManyLabels(index: n)) }
+                labels.append(Int32(x))
+                table[x] = Int16(labels.count - 1)
+            }
+            codes[n] = UInt8(truncatingIfNeeded: table[x])
+        }
+        return .success(labels)
+    }
+
     private struct LabelCodeConversion: Conversion {
         let raw: UnsafeRawBufferPointer, count: Int, swapped: Bool
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> Result<(codes: [UInt8], labels: [Int32]), CodeFailure> {
+            if T.self == UInt8.self, scaling == nil || scaling! == (1, 0) {
+                var result: Result<[Int32], CodeFailure> = .success([])
+                let codes = [UInt8](hugePageBacked: count) { out in
+                    result = VoxelDecoder.byteCodes(raw.bindMemory(to: UInt8.self).baseAddress!, into: out.baseAddress!, count: count)
+                }
+                return result.map { (codes, $0) }
+            }
             var labels: [Int32] = [0]
             var failure: CodeFailure?
-            // Unscaled integers of up to 16 bits (the usual segmentations): a table from the
-            // stored value's low 16 bits to its code, −1 until seen.
+            // Other unscaled integers of up to 16 bits: a table from the stored value's low 16
+            // bits to its code, −1 until seen.
             let small = (scaling == nil || scaling! == (1, 0))
-                && (T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self)
+                && (T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self)
             var table = [Int16](repeating: -1, count: small ? 1 << 16 : 0)
             var recent: (label: Int32, code: UInt8) = (0, 0)
             let (slope, intercept) = scaling ?? (1, 0)
@@ -172,12 +205,7 @@ enum VoxelDecoder {
                                 n += 1
                             }
                         }
-                        if T.self == UInt8.self {
-                            let bytes = raw.bindMemory(to: UInt8.self).baseAddress!
-                            fill { Int(bytes[$0]) }
-                        } else {
-                            fill { Int(T.load(raw, at: $0, swapped: swapped).asDouble) }
-                        }
+                        fill { Int(T.load(raw, at: $0, swapped: swapped).asDouble) }
                     }
                 }
                 while !small && n < count {
