@@ -109,8 +109,8 @@ public struct SubjectImages: Sendable {
     /// gives, in that order, so that a whole map is held only while it is read. `voxels` is
     /// called once per map, after the map is inflated, so that it may wait for a list still
     /// being computed elsewhere (a `Handoff`); it must give the same list every time, and with
-    /// several `threads` it is called from several at once. MT-on/MT-off pairs become MTR voxel by voxel either way.
-    /// The first failing map in input order is thrown.
+    /// several `threads` it is called from several at once. MT-on/MT-off pairs become MTR voxel
+    /// by voxel either way. The first failing map in input order is thrown.
     public func readMaps(_ inputs: SubjectInputs, options: AnalysisOptions, at voxels: (() -> [Int])?,
                          threads: Int) throws(AnalysisError) -> [MapSeries] {
         let plan = try MapPlan(inputs.maps, baseline: options.baseline)
