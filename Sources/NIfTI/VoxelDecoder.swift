@@ -146,19 +146,28 @@ enum VoxelDecoder {
     /// `codes` (which may be `source`: in place) as `labelCodes` makes them; the labels, or the
     /// voxel bringing one label too many.
     static func byteCodes(_ source: UnsafePointer<UInt8>, into codes: UnsafeMutablePointer<UInt8>, count: Int) -> Result<[Int32], CodeFailure> {
+        tableCodes(count: count, into: codes) { Int(source[$0]) }
+    }
+
+    /// Codes for `count` small integer labels (`value(n)`, of at most 16 bits), written to
+    /// `codes`: a table from the value's low 16 bits to its code, −1 until the value is met,
+    /// label 0 always code 0. The labels, or the voxel bringing one label too many.
+    private static func tableCodes(count: Int, into codes: UnsafeMutablePointer<UInt8>, _ value: (Int) -> Int) -> Result<[Int32], CodeFailure> {
         var labels: [Int32] = [0]
-        var table = [Int16](repeating: -1, count: 256)
+        var table = [Int16](repeating: -1, count: 1 << 16)
         table[0] = 0
-        for n in 0..<count {
-            let x = Int(source[n])
-            if table[x] < 0 {
-                guard labels.count < maxCodedLabels else { return .failure(.tooManyLabels(index: n)) }
-                labels.append(Int32(x))
-                table[x] = Int16(labels.count - 1)
+        return table.withUnsafeMutableBufferPointer { table in
+            for n in 0..<count {
+                let x = value(n), slot = x & 0xFFFF
+                if table[slot] < 0 {
+                    guard labels.count < maxCodedLabels else { return .failure(.tooManyLabels(index: n)) }
+                    labels.append(Int32(x))
+                    table[slot] = Int16(labels.count - 1)
+                }
+                codes[n] = UInt8(truncatingIfNeeded: table[slot])
             }
-            codes[n] = UInt8(truncatingIfNeeded: table[x])
+            return .success(labels)
         }
-        return .success(labels)
     }
 
     private struct LabelCodeConversion: Conversion {
@@ -166,20 +175,24 @@ enum VoxelDecoder {
         let scaling: (slope: Double, intercept: Double)?
 
         func run<T: DiskScalar>(_ type: T.Type) -> Result<(codes: [UInt8], labels: [Int32]), CodeFailure> {
-            if T.self == UInt8.self, scaling == nil || scaling! == (1, 0) {
+            // Unscaled integers of up to 16 bits (the usual segmentations): coded by a table.
+            if scaling == nil || scaling! == (1, 0), T.self == UInt8.self || T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self {
                 var result: Result<[Int32], CodeFailure> = .success([])
                 let codes = [UInt8](hugePageBacked: count) { out in
-                    result = VoxelDecoder.byteCodes(raw.bindMemory(to: UInt8.self).baseAddress!, into: out.baseAddress!, count: count)
+                    if T.self == UInt8.self {
+                        result = VoxelDecoder.byteCodes(raw.bindMemory(to: UInt8.self).baseAddress!, into: out.baseAddress!, count: count)
+                    } else {
+                        result = VoxelDecoder.tableCodes(count: count, into: out.baseAddress!) {
+                            Int(T.load(raw, at: $0, swapped: swapped).asDouble)
+                        }
+                    }
                 }
                 return result.map { (codes, $0) }
             }
+            // Any other: rounded and checked as `labels` does, coded by search (the last label
+            // met is tried first).
             var labels: [Int32] = [0]
             var failure: CodeFailure?
-            // Other unscaled integers of up to 16 bits: a table from the stored value's low 16
-            // bits to its code, −1 until seen.
-            let small = (scaling == nil || scaling! == (1, 0))
-                && (T.self == Int8.self || T.self == Int16.self || T.self == UInt16.self)
-            var table = [Int16](repeating: -1, count: small ? 1 << 16 : 0)
             var recent: (label: Int32, code: UInt8) = (0, 0)
             let (slope, intercept) = scaling ?? (1, 0)
             /// The code of `label`, made if new; nil beyond the limit.
@@ -191,24 +204,7 @@ enum VoxelDecoder {
             }
             let codes = [UInt8](hugePageBacked: count) { out in
                 var n = 0
-                if small {
-                    table.withUnsafeMutableBufferPointer { table in
-                        /// Codes from a table by the stored value (`value(n)`), new values coded as met.
-                        func fill(_ value: (Int) -> Int) {
-                            while n < count {
-                                let x = value(n), slot = x & 0xFFFF
-                                if table[slot] < 0 {
-                                    guard let c = code(of: Int32(x)) else { failure = .tooManyLabels(index: n); return }
-                                    table[slot] = Int16(c)
-                                }
-                                out[n] = UInt8(truncatingIfNeeded: table[slot])
-                                n += 1
-                            }
-                        }
-                        fill { Int(T.load(raw, at: $0, swapped: swapped).asDouble) }
-                    }
-                }
-                while !small && n < count {
+                while n < count {
                     let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept
                     let v = x.rounded()
                     guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
