@@ -52,6 +52,16 @@ enum VoxelDecoder {
     /// How far from an integer a label value may be (float noise) before it is refused.
     static let labelTolerance = 1e-3
 
+    /// The label of the scaled value `x`: the nearest integer, or nil when `x` is not within
+    /// `labelTolerance` of one that fits Int32. Rounding absorbs float noise (2.9999998), but a
+    /// value such as 0.37 means the file is not a label image (e.g. a probability map).
+    @inline(__always)
+    static func label(of x: Double) -> Int32? {
+        let v = x.rounded()
+        guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else { return nil }
+        return Int32(v)
+    }
+
     /// A label value lesionmtr cannot hold, with its storage index.
     struct LabelFailure: Error {
         var index: Int
@@ -206,12 +216,10 @@ enum VoxelDecoder {
                 var n = 0
                 while n < count {
                     let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept
-                    let v = x.rounded()
-                    guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
+                    guard let label = VoxelDecoder.label(of: x) else {
                         failure = .notLabel(LabelFailure(index: n, value: x))
                         break
                     }
-                    let label = Int32(v)
                     if label != recent.label {
                         guard let c = code(of: label) else { failure = .tooManyLabels(index: n); break }
                         recent = (label, c)
@@ -241,13 +249,8 @@ enum VoxelDecoder {
             let (slope, intercept) = scaling ?? (1, 0)
             for n in 0..<count {
                 let x = T.load(raw, at: n, swapped: swapped).asDouble * slope + intercept
-                let v = x.rounded()
-                // Within 1e-3 of an integer: rounding absorbs float noise (2.9999998), but a value
-                // such as 0.37 means the file is not a label image (e.g. a probability map).
-                guard v >= Double(Int32.min), v <= Double(Int32.max), abs(x - v) <= labelTolerance else {
-                    return .failure(LabelFailure(index: n, value: x))
-                }
-                out[n] = Int32(v)
+                guard let label = VoxelDecoder.label(of: x) else { return .failure(LabelFailure(index: n, value: x)) }
+                out[n] = label
             }
             return .success(out)
         }

@@ -22,7 +22,7 @@ public struct LesionRegions: Sendable {
     /// values, distances) are held compactly in this order.
     public var analysed: [Int]
     /// Euclidean distance (mm) to the nearest CSF voxel at each voxel of `analysed`, in that
-    /// order; nil when there is no CSF at all or it was not asked for.
+    /// order; nil when there is no CSF at all or it has not been computed (`distances(toCSF:…)`).
     public var distanceToCSF: [Double]?
 
     /// Whether voxel `v` (grid storage index) lies in a lesion: its core or rim.
@@ -43,13 +43,11 @@ public struct LesionRegions: Sendable {
         }
     }
 
-    /// Computes the regions with the widths and unit of `options`. With `csfDistance: false` the
-    /// distance to CSF is left out (nil): for callers that only need the components, such as the
-    /// QC report, or that compute it later (`distances(toCSF:grid:threads:)`), as `stats` does
-    /// beside its map reading. The lesion ids are moved out of `images` (left empty): their
+    /// Computes the regions with the widths and unit of `options`. The distance to CSF is left
+    /// out (nil): callers that need it compute it with `distances(toCSF:grid:threads:joinable:)`
+    /// (`stats` does, beside its map reading; the QC report does not draw it). The lesion ids are moved out of `images` (left empty): their
     /// memory becomes the owner volume.
-    public static func compute(_ images: inout SubjectImages, options: AnalysisOptions, threads: Int,
-                               csfDistance: Bool = true) -> LesionRegions {
+    public static func compute(_ images: inout SubjectImages, options: AnalysisOptions, threads: Int) -> LesionRegions {
         let grid = images.grid
         let n = grid.voxelCount
         // 1. Lesions (labelled when read), moved out of `images` to be overwritten in place below.
@@ -105,11 +103,8 @@ public struct LesionRegions: Sendable {
         }
         let (owner, nawm, analysed) = (classified.owner, classified.nawm, classified.analysed)
 
-        var regions = LesionRegions(lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
-                                    analysed: analysed, distanceToCSF: nil)
-        // 5. Distance to CSF, at the analysed voxels only.
-        if csfDistance { regions.distanceToCSF = regions.distances(toCSF: images.csf, grid: grid, threads: threads) }
-        return regions
+        return LesionRegions(lesionIDs: lesionIDs, component: component, owner: owner, nawm: nawm,
+                             analysed: analysed, distanceToCSF: nil)
     }
 
     /// The Euclidean distance (mm) from each voxel of `analysed` to the nearest voxel of `csf`

@@ -33,7 +33,7 @@ public enum SubjectAnalysis {
         let analysed = Handoff<[Int]>()
         let distanceHelp = JoinableWork()
         let (computed, maps) = concurrently(threads >= 2) { () -> LesionRegions in
-            var regions = LesionRegions.compute(&images, options: options, threads: 1, csfDistance: false)
+            var regions = LesionRegions.compute(&images, options: options, threads: 1)
             analysed.put(regions.analysed)
             let csf = images.csf
             images.csf = []

@@ -13,9 +13,6 @@ public struct TissueImage: Sendable {
         self.labels = labels
     }
 
-    /// The voxel count.
-    public var count: Int { codes.count }
-
     /// The label of voxel `v` (storage index).
     @inline(__always)
     public subscript(_ v: Int) -> Int32 { labels[Int(codes[v])] }

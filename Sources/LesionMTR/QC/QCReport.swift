@@ -109,7 +109,7 @@ public enum QCReport {
             throw QCFailure(reason: "\(error.path ?? "-"): \(error.reason)")
         }
         // The components only: the distance to CSF (the costliest step) is not drawn.
-        let regions = LesionRegions.compute(&images, options: facts.analysis, threads: threads, csfDistance: false)
+        let regions = LesionRegions.compute(&images, options: facts.analysis, threads: threads)
         let subjectTable = Merge.parse(subjectText)
         let subject = QCSubject(subject: marker.subject, covariates: facts.inputs.covariates, images: images, regions: regions,
                                 options: facts.analysis, lesionTable: Merge.parse(lesionText), subjectTable: subjectTable,

@@ -48,13 +48,8 @@ public struct Provenance: Sendable {
 
 /// The BIDS-style sidecar of a table: each column's `Description` and `Units`, and `Provenance`.
 public enum Sidecar {
-    /// The sidecar text (sorted keys, so identical inputs give identical bytes).
-    public static func json(for table: Table, maps: [String], covariates: [String], provenance: Provenance) -> String {
-        json(for: table, maps: maps, covariates: covariates, provenance: provenance.json())
-    }
-
-    /// The sidecar text with the provenance already made into a dictionary (`Provenance.json`),
-    /// for several tables of one run.
+    /// The sidecar text (sorted keys, so identical inputs give identical bytes), with the
+    /// provenance made into a dictionary once (`Provenance.json`) for all tables of one run.
     static func json(for table: Table, maps: [String], covariates: [String], provenance: [String: Any]) -> String {
         var object: [String: Any] = [:]
         for column in table.columns {
