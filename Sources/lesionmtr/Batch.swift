@@ -92,8 +92,15 @@ struct Batch: ParsableCommand {
         let summary: BatchSummary
         do {
             summary = try BatchRunner.run(table, manifestPath: source, output: output, options: options) { done, total, subject, outcome in
-                if case .failed(let f) = outcome { printError("\(f.subject): \(f.file): \(f.reason)") }
-                progress.update(done: done, total: total, item: subject)
+                let word: String
+                switch outcome {
+                case .analysed: word = "analysed"
+                case .skipped: word = "skipped (already done with these parameters)"
+                case .failed(let f):
+                    word = "failed"
+                    progress.message(errorLine("\(f.subject): \(f.file): \(f.reason)"))
+                }
+                progress.update(done: done, total: total, item: subject, outcome: word)
             }
         } catch {
             printError(error.description)
@@ -104,8 +111,11 @@ struct Batch: ParsableCommand {
                 + (options.shard == nil ? "; tables in \(output)" : "; run 'lesionmtr merge \(output)' when every shard is done")
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
+        if let merge = summary.merge {
+            reportMerge(merge, output: output, quiet: true, reported: Set(summary.failures.map(\.subject)))
+        }
         if qc { try buildReport(output, arguments: report, jobs: jobCount, quiet: quiet) }
-        if !summary.failures.isEmpty { throw ExitCode(1) }
+        if !summary.failures.isEmpty || summary.merge?.failures.isEmpty == false { throw ExitCode(1) }
     }
 }
 
@@ -114,7 +124,16 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Build OUT/lesions.tsv, subjects.tsv, bands.tsv (+ sidecars) and errors.tsv from OUT/subjects/*.",
-        discussion: "Run after the shards of a batch have finished. Rows follow the manifest order. Exit status 1 if errors.tsv lists any failure.")
+        discussion: """
+            Run after the shards of a batch have finished. The subjects and parameters are those of \
+            the batch run recorded in OUT/batch.json: only its subjects, analysed with its \
+            parameters, are merged (rows in manifest order; the sidecars record the parameters). \
+            A subject of the run that failed, has not been analysed (a shard that did not finish) \
+            or was analysed with other parameters is named, listed in errors.tsv, and makes the \
+            exit status 1. Subject folders that are not part of the run are left out and named. \
+            A merged table no subject has (an old voxels.tsv) is removed, and so is an old QC \
+            report (OUT/qc) once the tables change.
+            """)
 
     @Argument(help: ArgumentHelp("The batch output folder.", valueName: "out"))
     var output: String
@@ -125,14 +144,34 @@ struct MergeCommand: ParsableCommand {
             printError("\(output): no subjects/ folder: not a batch output")
             throw ExitCode(66)
         }
+        let summary: MergeSummary
         do {
-            let n = try Merge.run(folder)
-            FileHandle.standardError.write(Data("merge: \(n) subjects into \(output)\n".utf8))
+            summary = try Merge.run(folder)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)
         }
-        let errors = (try? String(contentsOfFile: output + "/errors.tsv", encoding: .utf8)) ?? ""
-        if errors.split(separator: "\n").count > 1 { throw ExitCode(1) }
+        reportMerge(summary, output: output, quiet: false)
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Tells what a merge did: one line for the subjects merged, one naming the run's subjects that
+/// have no result (failed, not analysed, or analysed with other parameters: their reasons are in
+/// errors.tsv), and one naming the subject folders left out because they are not in the run.
+/// Subjects in `reported` (already named by the batch as they failed) are not named again.
+func reportMerge(_ summary: MergeSummary, output: String, quiet: Bool, reported: Set<String> = []) {
+    func names(_ list: [String]) -> String {
+        list.prefix(8).joined(separator: ", ") + (list.count > 8 ? " and \(list.count - 8) more" : "")
+    }
+    let unresolved = summary.failures.map(\.subject).filter { !reported.contains($0) }
+    if !unresolved.isEmpty {
+        printError("\(output): \(unresolved.count) of \(summary.failures.count + summary.merged.count) subjects are not in the merged tables (\(names(unresolved))): reasons in \(output)/errors.tsv")
+    }
+    if !summary.leftOut.isEmpty {
+        printError("warning: \(output)/subjects: \(summary.leftOut.count) subject folder(s) not part of this run left out of the merged tables (\(names(summary.leftOut)))")
+    }
+    if !quiet {
+        FileHandle.standardError.write(Data("merge: \(summary.merged.count) subjects into \(output)\n".utf8))
     }
 }

@@ -2,8 +2,11 @@ import Foundation
 
 /// Writes `lesionmtr: message` as one line to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("lesionmtr: \(message)\n".utf8))
+    FileHandle.standardError.write(Data((errorLine(message) + "\n").utf8))
 }
+
+/// `message` as an error line: `lesionmtr: message`.
+func errorLine(_ message: String) -> String { "lesionmtr: \(message)" }
 
 /// The command line as recorded in sidecars: the program's arguments without the options that
 /// change how a run executes but not what it computes (`--threads`, `--jobs`, `--shard`,

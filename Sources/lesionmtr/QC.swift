@@ -65,8 +65,12 @@ func buildReport(_ output: String, arguments: QCArguments, jobs: Int, quiet: Boo
         throw ExitCode(error.exitCode)
     }
     for f in summary.failures { printError("\(f.subject): \(f.reason)") }
+    let total = summary.rendered.count + summary.failures.count
+    if !summary.failures.isEmpty {
+        printError("qc: \(summary.failures.count) of \(total) subject pages could not be made (reasons above): the inputs recorded in each subject's complete.json must still be readable — relative paths resolve against the current directory, as in the batch")
+    }
     if !quiet {
-        FileHandle.standardError.write(Data("qc: \(summary.rendered.count) subject page(s); open \(summary.folder)/index.html\n".utf8))
+        FileHandle.standardError.write(Data("qc: \(summary.rendered.count) of \(total) subject pages; open \(summary.folder)/index.html\n".utf8))
     }
     if !summary.failures.isEmpty { throw ExitCode(1) }
 }

@@ -48,6 +48,9 @@ struct Stats: ParsableCommand {
 
     func validate() throws {
         guard isLabel(subject) else { throw ValidationError("--subject must match [A-Za-z0-9]+ (got '\(subject)')") }
+        guard !maps.isEmpty else {
+            throw ValidationError("give at least one map: --map mtr:base=FILE (or t1:SES=FILE, or mton:SES=FILE with mtoff:SES=FILE)")
+        }
         for m in maps where MapSpec(parsing: m) == nil {
             throw ValidationError("--map '\(m)' is not name:session=file with [A-Za-z0-9]+ labels")
         }

@@ -17,10 +17,14 @@ struct MapPlan {
     var entries: [Entry] = []
     var sessions: [String] = []
 
+    /// Orders `maps` for the tables; throws when there is no map at all, when `baseline` names a
+    /// session without a map, or when a map or an MT pair is incomplete or given twice.
     init(_ maps: [MapSpec], baseline: String?) throws(AnalysisError) {
         var firstSeen: [String] = []
         for m in maps where !firstSeen.contains(m.session) { firstSeen.append(m.session) }
-        guard !maps.isEmpty else { sessions = []; return }
+        guard !maps.isEmpty else {
+            throw .invalidInput("no map given: the tables need at least one map (mtr, t1, or an mton/mtoff pair) at the baseline")
+        }
         let base = baseline ?? firstSeen[0]
         guard firstSeen.contains(base) else {
             throw .invalidInput("baseline session '\(base)' has no map")

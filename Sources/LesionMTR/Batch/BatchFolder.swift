@@ -116,3 +116,8 @@ public struct CompletionMarker: Codable, Sendable, Equatable {
     /// What the fingerprint records (inputs, analysis options, file facts); nil if unreadable.
     var facts: Facts? { try? JSONDecoder().decode(Facts.self, from: Data(fingerprint.utf8)) }
 }
+
+extension CompletionMarker.Facts {
+    /// The parameters the subject was analysed with.
+    var parameters: BatchParameters { BatchParameters(tool: tool, analysis: analysis, voxels: voxels, masks: masks) }
+}

@@ -8,6 +8,8 @@ public struct BatchSummary: Sendable {
     public var failures: [BatchFailure] = []
     /// Subjects this run was responsible for (its shard).
     public var total = 0
+    /// The merge at the end of an unsharded run.
+    public var merge: MergeSummary?
 }
 
 /// `lesionmtr batch` (DESIGN.md §5): every subject of a manifest into `OUT/subjects/<subject>/`,
@@ -19,8 +21,10 @@ public enum BatchRunner {
         case analysed, skipped, failed(BatchFailure)
     }
 
-    /// Runs the batch. `manifestPath` names the manifest in failure rows of rejected lines.
-    /// Throws only when the output folder cannot be created.
+    /// Runs the batch. `manifestPath` names the manifest in failure rows of rejected lines and in
+    /// the run's record (`OUT/batch.json`, which says what the merge takes: the manifest's
+    /// subjects, all of them whatever the shard, with these parameters).
+    /// Throws only when the output folder or the record cannot be written.
     public static func run(
         _ manifest: Manifest, manifestPath: String, output: String, options: BatchOptions,
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ subject: String, _ outcome: Outcome) -> Void = { _, _, _, _ in }
@@ -30,6 +34,8 @@ public enum BatchRunner {
         folder.removeStaleTemporaries()
         var options = options
         if options.analysis.baseline == nil { options.analysis.baseline = manifest.sessions.first }
+        try BatchRecord(manifest: manifestPath, subjects: manifest.entries.map(\.subject), parameters: BatchParameters(options))
+            .write(to: folder)
         let rows = manifest.entries.indices.filter { options.shard?.contains($0) ?? true }
         let summary = Locked(BatchSummary())
         summary.withLock { $0.total = rows.count }
@@ -54,9 +60,10 @@ public enum BatchRunner {
                 progress(done, rows.count, entry.subject, outcome)
             }
         }
-        if options.shard == nil { try Merge.run(folder) }
+        let merge = options.shard == nil ? try Merge.run(folder) : nil
         return summary.withLock { s in
             var out = s
+            out.merge = merge
             out.failures.sort { $0.subject < $1.subject }
             return out
         }

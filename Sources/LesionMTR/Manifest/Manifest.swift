@@ -114,6 +114,10 @@ public struct Manifest: Sendable {
             let maps = mapColumns.filter { !cells[$0.column].isEmpty }.map {
                 MapSpec(name: $0.name, session: $0.session, path: resolve(cells[$0.column]))
             }
+            guard !maps.isEmpty else {
+                entries.append(.rejected(subject: id, reason: "line \(n + 1) has no map: every map cell is empty (an empty cell means no such map; give at least one)"))
+                continue
+            }
             let csf = csfColumn.flatMap { cells[$0].isEmpty ? nil : resolve(cells[$0]) }
             entries.append(.subject(SubjectInputs(
                 subject: id, lesions: resolve(cells[lesionColumn]), tissue: resolve(cells[tissueColumn]), csf: csf, maps: maps,

@@ -47,7 +47,9 @@ public enum QCReport {
         }
         let temp = folder.root + "/.qc.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try OutputFiles.createFolder(temp + "/subjects")
-        let markers = folder.completeSubjects()
+        // The subjects of the merged tables, and the run's failures, as the merge selects them.
+        let selection = Merge.select(folder, record: try BatchRecord.read(from: folder))
+        let markers = selection.merged
         let threads = threadsEach(cores: options.jobs, items: markers.count)
         let results = Locked([String: Result<IndexLine, QCFailure>]())
         let done = Locked(0)
@@ -78,7 +80,7 @@ public enum QCReport {
                 summary.failures.append((marker.subject, f.reason))
             }
         }
-        let batchErrors = Merge.parse(Merge.errorsTable(folder)).rows.filter { $0.count >= 3 }
+        let batchErrors = selection.failures.map { [$0.subject, $0.file, $0.reason] }
         try OutputFiles.write(QCIndex.html(lines, batchErrors: batchErrors), to: temp + "/index.html")
         try BatchFolder.replaceFolder(folder.root + "/qc", with: temp)
         summary.folder = folder.root + "/qc"

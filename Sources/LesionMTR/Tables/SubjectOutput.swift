@@ -11,7 +11,10 @@ public enum SubjectOutput {
     ///
     /// All or nothing: every file is first written into a hidden staging folder inside `folder`
     /// and only when all are complete renamed into place, so a failure (disk full, file size
-    /// limit) leaves no new table behind; the staging folder is removed either way.
+    /// limit) leaves no new table behind; the staging folder is removed either way. Then the
+    /// files of `fileNames` this run did not write (a voxels.tsv or masks of an earlier run with
+    /// other options) are removed, so nothing stale stands beside the new tables; other files in
+    /// `folder` are left alone.
     /// The texts are made by up to `threads` threads.
     public static func write(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
                              provenance: Provenance, masks: Bool, threads: Int = 1) throws(AnalysisError) {
@@ -32,7 +35,15 @@ public enum SubjectOutput {
             throw .file(NIfTIError(.cannotWrite, path: folder + "/" + name,
                                    reason: "cannot move into place: \(String(cString: strerror(errno)))"))
         }
+        for name in fileNames where !names.contains(name) { unlink(folder + "/" + name) }
     }
+
+    /// The tables written (each as `.tsv` and `.json`), voxels only with `--voxels`.
+    static let tableNames = ["lesions", "subjects", "bands", "voxels"]
+    /// The masks written with `--write-masks`.
+    static let maskNames = ["lesion_ids.nii.gz", "components.nii.gz"]
+    /// Every file a subject's output may hold.
+    public static let fileNames = tableNames.flatMap { [$0 + ".tsv", $0 + ".json"] } + maskNames
 
     /// Writes every file of `result` into `folder`; returns their names.
     private static func writeAll(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
@@ -56,14 +67,14 @@ public enum SubjectOutput {
         }
         if masks {
             do {
-                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.ids), to: folder + "/lesion_ids.nii.gz",
+                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.ids), to: folder + "/" + maskNames[0],
                                       description: "lesionmtr lesion ids")
-                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.component), to: folder + "/components.nii.gz",
+                try NIfTIWriter.write(Volume(grid: result.grid, voxels: result.regions.component), to: folder + "/" + maskNames[1],
                                       description: "lesionmtr 1 core 2 rim 3 perilesional")
             } catch {
                 throw .file(error)
             }
-            written += ["lesion_ids.nii.gz", "components.nii.gz"]
+            written += maskNames
         }
         return written
     }
