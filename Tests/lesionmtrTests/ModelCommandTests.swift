@@ -130,16 +130,17 @@ import Testing
 
     @Test("the presets compare arm with placebo when it exists: arms active/placebo give arm[T.active] = active − placebo = +2")
     func presetPrefersPlacebo() throws {
-        // OLS delta ~ arm + base: within each arm delta rises by 1 per unit of base, and active
-        // lies 2 above placebo at every base, so arm[T.active] = 2 exactly (by hand).
+        // OLS delta ~ arm + base: both arms have the same bases and the same pattern of deltas,
+        // active 2 above placebo row by row, so the adjusted difference is arm[T.active] = 2
+        // exactly (by hand: mean difference 2, base means equal).
         let folder = makeTemporaryDirectory("model-active").path
         try """
             subject\tarm\tdelta_submedian_mtr_m6\tsubmedian_mtr_base_mean
             s1\tactive\t2\t30
-            s2\tactive\t3\t31
+            s2\tactive\t3.5\t31
             s3\tactive\t4\t32
             s4\tplacebo\t0\t30
-            s5\tplacebo\t1\t31
+            s5\tplacebo\t1.5\t31
             s6\tplacebo\t2\t32
 
             """.write(toFile: folder + "/subjects.tsv", atomically: true, encoding: .utf8)
