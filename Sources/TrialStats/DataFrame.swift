@@ -28,12 +28,17 @@ public struct DataFrame: Sendable, Equatable {
         cells = columns.map(\.1)
     }
 
-    /// Reads a TSV file with a header row. Throws `DataFrameError.unreadable` if the file cannot be
-    /// read, `.malformed` if it is empty, has duplicate column names, or a row of the wrong length.
+    /// Reads a TSV file with a header row. Throws `DataFrameError.missing` if there is no such
+    /// file or it is a folder, `.unreadable` if it cannot be read as text, `.malformed` if it is
+    /// empty, has duplicate column names, or a row of the wrong length.
     public static func readTSV(_ path: String) throws(DataFrameError) -> DataFrame {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .missing(path: path, reason: "no such file") }
+        guard !isFolder.boolValue else { throw .missing(path: path, reason: "is a folder, not a table file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw .missing(path: path, reason: "Permission denied") }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file")
+            throw .unreadable(path: path, reason: "cannot be read as UTF-8 text")
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
@@ -104,14 +109,16 @@ public struct DataFrame: Sendable, Equatable {
 
 /// Why a table could not be used, naming the file.
 public enum DataFrameError: Error, Equatable, CustomStringConvertible {
-    /// The file is missing or not readable text.
+    /// There is no such file, or it is a folder.
+    case missing(path: String, reason: String)
+    /// The file is not readable text.
     case unreadable(path: String, reason: String)
     /// The file is not a rectangular TSV with a header row.
     case malformed(path: String, reason: String)
 
     public var description: String {
         switch self {
-        case .unreadable(let path, let reason), .malformed(let path, let reason): "\(path): \(reason)"
+        case .missing(let path, let reason), .unreadable(let path, let reason), .malformed(let path, let reason): "\(path): \(reason)"
         }
     }
 }

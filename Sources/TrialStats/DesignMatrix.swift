@@ -4,7 +4,9 @@ import Foundation
 /// patsy codes them (so that coefficient names and values match statsmodels):
 /// - a column is a number if every non-missing cell parses as one and it is not written `C(x)`;
 ///   otherwise it is a factor whose levels sort as text (or as numbers, for `C(x)` of numbers);
-/// - factors are treatment-coded against their first level (`arm[T.treated]`); where a term's
+/// - factors are treatment-coded against a reference level (`arm[T.treated]`): the first level,
+///   unless `ReferenceChoice` (a level written in the formula, `--reference`, a preset's
+///   preference) says otherwise; where a term's
 ///   lower-order margins are absent from the model a factor is coded in full (`arm[placebo]`),
 ///   by patsy's redundancy rules (terms grouped by their numeric factors, each group ordered by
 ///   degree, subterms absorbed greedily), so `y ~ arm + arm:tissue` keeps full rank;
@@ -21,14 +23,23 @@ public struct DesignMatrix: Sendable {
     public let keptRows: [Int]
     /// Rows dropped for a missing value.
     public let droppedRows: Int
+    /// The reference level of every factor that is treatment-coded somewhere, in the order the
+    /// factors first appear in the formula.
+    public let references: [FactorReference]
+    /// Notes on coefficients that are conditional on other factors' reference levels (or on 0
+    /// of a number) because the model has interactions with them (`conditionalNotes`).
+    public let notes: [String]
 
     /// Number of fixed-effect columns.
     public var columnCount: Int { columnNames.count }
     /// Number of kept rows.
     public var rowCount: Int { y.count }
 
-    /// Codes `formula` over `frame`. `table` names the data in errors.
-    public init(formula: Formula, frame: DataFrame, table: String, alsoRequired: [String] = []) throws(ModelError) {
+    /// Codes `formula` over `frame`, with reference levels by `references`. `table` names the
+    /// data in errors; a required reference that is not a level in the rows used, or is for a
+    /// column that is not a factor of the formula, throws (`ReferenceChoice`).
+    public init(formula: Formula, frame: DataFrame, table: String, alsoRequired: [String] = [],
+                references choice: ReferenceChoice = ReferenceChoice()) throws(ModelError) {
         var raw: [String: [String]] = [:]
         for name in formula.columns + alsoRequired {
             guard let c = frame.column(name) else {
@@ -80,10 +91,18 @@ public struct DesignMatrix: Sendable {
             }
         }
 
+        try choice.check(formula: formula, isNumeric: isNumeric)
+        var reference: [Formula.Factor: String] = [:]
+        for (f, lv) in levels { reference[f] = try choice.reference(of: f, levels: lv, formula: formula, table: table) }
+
         // Columns, term by term, in patsy's order.
         var names: [String] = []
         var columns: [[Double]] = []
+        var termColumns: [(term: Formula.Term, columns: [String])] = []
+        var contrasted: Set<Formula.Factor> = []
         for (term, codings) in DesignMatrix.subtermCodings(formula, isNumeric: isNumeric) {
+            let before = names.count
+            defer { termColumns.append((term, Array(names[before...]))) }
             for coding in codings {
                 // Per factor (term order): its column names and values.
                 var parts: [[(String, [Double])]] = []
@@ -93,7 +112,8 @@ public struct DesignMatrix: Sendable {
                     } else if let full = coding[f] {
                         let lv = levels[f]!
                         let cells = kept.map { raw[f.column]![$0] }
-                        let used = full ? lv : Array(lv.dropFirst())
+                        let used = full ? lv : lv.filter { $0 != reference[f] }
+                        if !full { contrasted.insert(f) }
                         parts.append(used.map { level in
                             (f.label + (full ? "[\(Self.levelName(level))]" : "[T.\(Self.levelName(level))]"),
                              cells.map { $0 == level ? 1 : 0 })
@@ -125,6 +145,12 @@ public struct DesignMatrix: Sendable {
             }
         }
         columnNames = names
+        var seen: Set<String> = []
+        references = formula.terms.flatMap(\.factors).compactMap { f in
+            guard contrasted.contains(f), let level = reference[f], seen.insert(f.label).inserted else { return nil }
+            return FactorReference(factor: f.label, column: f.column, level: Self.levelName(level))
+        }
+        notes = Self.conditionalNotes(formula, termColumns: termColumns, references: references, isNumeric: isNumeric)
         var xs = [Double](repeating: 0, count: kept.count * names.count)
         for (c, col) in columns.enumerated() { for r in col.indices { xs[r * names.count + c] = col[r] } }
         x = xs

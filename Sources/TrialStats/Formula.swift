@@ -2,7 +2,9 @@ import Foundation
 
 /// A model formula in the Wilkinson–Rogers notation of R and patsy, restricted to what trial
 /// models need: `y ~ a + b + a:b`, `a*b` (= `a + b + a:b`), parentheses (`arm*(x + z)`),
-/// `C(x)` to treat a column as a factor, `- 1` or `+ 0` to drop the intercept.
+/// `C(x)` to treat a column as a factor, `C(x, Treatment('level'))` (or
+/// `Treatment(reference='level')`, patsy's spellings; a number for a level of a number column) to
+/// code it against that level, `- 1` or `+ 0` to drop the intercept.
 ///
 /// Terms are kept in first-appearance order without duplicates; a term is a set of factors, so
 /// `a:b` and `b:a` are the same term (named in first-written order).
@@ -11,10 +13,29 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     /// because its cells are not all numbers).
     public struct Factor: Sendable, Hashable {
         public var column: String
-        /// True when written as `C(column)`.
+        /// True when written as `C(column)` (with or without a contrast).
         public var forcedCategorical: Bool
-        /// How it is spelled in coefficient names: `column` or `C(column)`.
-        public var label: String { forcedCategorical ? "C(\(column))" : column }
+        /// The reference level written as `C(column, Treatment(level))`, unquoted (nil: none
+        /// written; the level is then chosen by `DesignMatrix`).
+        public var reference: String?
+        /// The contrast as patsy normalises it, e.g. `Treatment('placebo')`,
+        /// `Treatment(reference="placebo")` or `Treatment` (nil: plain `C(column)` or `column`).
+        public var contrast: String?
+
+        /// A factor: `column`, `C(column)`, or `C(column, contrast)` with that reference level.
+        public init(column: String, forcedCategorical: Bool, reference: String? = nil, contrast: String? = nil) {
+            self.column = column
+            self.forcedCategorical = forcedCategorical
+            self.reference = reference
+            self.contrast = contrast
+        }
+
+        /// How it is spelled in coefficient names, as patsy spells it: `column`, `C(column)` or
+        /// `C(column, Treatment('placebo'))`.
+        public var label: String {
+            guard forcedCategorical else { return column }
+            return contrast.map { "C(\(column), \($0))" } ?? "C(\(column))"
+        }
     }
 
     /// A product of factors (empty: the intercept).
@@ -75,7 +96,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
 
     static func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
 
-    private enum Token: Equatable { case name(String), plus, minus, star, colon, open, close, categorical(String) }
+    private enum Token: Equatable { case name(String), plus, minus, star, colon, open, close, categorical(Factor) }
 
     private static func tokens(_ s: String, formula: String) throws(ModelError) -> [Token] {
         var out: [Token] = []
@@ -95,18 +116,73 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
                 chars.removeFirst(name.count)
                 if name == "C", chars.first == "(" {
                     chars.removeFirst()
-                    let inner = String(chars.prefix { $0 != ")" }).trimmingCharacters(in: .whitespaces)
-                    guard chars.count > inner.count, !inner.isEmpty, inner.allSatisfy(isNameCharacter) else {
-                        throw .badFormula(formula: formula, reason: "C(...) must hold one column name")
-                    }
-                    chars = chars.drop { $0 != ")" }.dropFirst()
-                    out.append(.categorical(inner))
+                    out.append(.categorical(try categoricalCall(&chars, formula: formula)))
                 } else {
                     out.append(.name(name))
                 }
             }
         }
         return out
+    }
+
+    /// The rest of a `C(` call, up to and including its `)`: `column`, or `column, Treatment`,
+    /// `column, Treatment(level)` or `column, Treatment(reference=level)` with `level` a quoted
+    /// text ('…' or "…") or a number. Spaces anywhere; the contrast is kept in patsy's
+    /// normalised spelling (`Treatment(reference='placebo')`) for the coefficient names.
+    private static func categoricalCall(_ chars: inout ArraySlice<Character>, formula: String) throws(ModelError) -> Factor {
+        let usage = "C(...) takes one column name, optionally with Treatment('level') or Treatment(reference='level'), e.g. C(arm, Treatment('placebo'))"
+        func skipSpaces() { while chars.first == " " || chars.first == "\t" { chars.removeFirst() } }
+        func name() -> String {
+            skipSpaces()
+            let n = String(chars.prefix { isNameCharacter($0) })
+            chars.removeFirst(n.count)
+            skipSpaces()
+            return n
+        }
+        func expect(_ c: Character) throws(ModelError) {
+            skipSpaces()
+            guard chars.first == c else { throw .badFormula(formula: formula, reason: usage) }
+            chars.removeFirst()
+        }
+        let column = name()
+        guard !column.isEmpty, Double(column) == nil else { throw .badFormula(formula: formula, reason: usage) }
+        if chars.first == ")" {
+            chars.removeFirst()
+            return Factor(column: column, forcedCategorical: true)
+        }
+        try expect(",")
+        let contrast = name()
+        guard contrast == "Treatment" else {
+            throw .badFormula(formula: formula, reason: "C(\(column), \(contrast.isEmpty ? "…" : contrast)): only Treatment contrasts are supported; " + usage)
+        }
+        if chars.first == ")" {
+            chars.removeFirst()
+            return Factor(column: column, forcedCategorical: true, contrast: "Treatment")
+        }
+        try expect("(")
+        var keyword = ""
+        var literal = name()
+        if !literal.isEmpty, Double(literal) == nil {
+            guard literal == "reference" else { throw .badFormula(formula: formula, reason: usage) }
+            try expect("=")
+            keyword = "reference="
+            literal = name()
+        }
+        var level = literal
+        if literal.isEmpty {
+            skipSpaces()
+            guard let quote = chars.first, quote == "'" || quote == "\"" else { throw .badFormula(formula: formula, reason: usage) }
+            chars.removeFirst()
+            level = String(chars.prefix { $0 != quote })
+            guard chars.count > level.count else { throw .badFormula(formula: formula, reason: "unclosed quote in C(\(column), Treatment(...))") }
+            chars.removeFirst(level.count + 1)
+            literal = String(quote) + level + String(quote)
+        } else if Double(literal) == nil {
+            throw .badFormula(formula: formula, reason: usage)
+        }
+        try expect(")")
+        try expect(")")
+        return Factor(column: column, forcedCategorical: true, reference: level, contrast: "Treatment(\(keyword)\(literal))")
     }
 
     /// Recursive descent: sum := product (('+'|'-') product)*; product := atom (('*'|':') atom)*.
@@ -173,7 +249,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
             case .name(let n):
                 guard Double(n) == nil else { throw .badFormula(formula: formula, reason: "'\(n)' cannot be a factor") }
                 return [Term(factors: [Factor(column: n, forcedCategorical: false)])]
-            case .categorical(let n): return [Term(factors: [Factor(column: n, forcedCategorical: true)])]
+            case .categorical(let f): return [Term(factors: [f])]
             case .open:
                 let inner = try parseSum(intercept: &intercept)
                 guard position < tokens.count, tokens[position] == .close else { throw .badFormula(formula: formula, reason: "unbalanced parentheses") }

@@ -29,6 +29,7 @@ public enum LinearModel {
         guard !levels.isEmpty else { throw .tooFewRows(table: table, reason: "no rows with a value of '\(by)' after the filters") }
         var part = spec
         part.formula = spec.formula.dropping(column: by)
+        part.references.required[by] = nil
         part.by = nil
         var fits: [SplitFit] = []
         for level in levels {
@@ -45,13 +46,13 @@ public enum LinearModel {
     /// Fits `spec` (ignoring its filters and split) to all rows of `frame`.
     static func fitOne(_ spec: ModelSpecification, _ frame: DataFrame, table: String) throws(ModelError) -> ModelFit {
         let required = [spec.group, spec.nested].compactMap { $0 }
-        let design = try DesignMatrix(formula: spec.formula, frame: frame, table: table, alsoRequired: required)
+        let design = try DesignMatrix(formula: spec.formula, frame: frame, table: table, alsoRequired: required, references: spec.references)
         let n = design.rowCount, p = design.columnCount
         guard n > p else {
             throw .tooFewRows(table: table, reason: "\(n) rows (after filters and \(design.droppedRows) with missing values) for \(p) coefficients in '\(spec.formula)'")
         }
         if let bad = dependentColumn(design) { throw .rankDeficient(table: table, column: design.columnNames[bad]) }
-        var notes: [String] = []
+        var notes = design.notes
         var groupIndex: [Int]?, nestedIndex: [Int]?, groupCount = 0
         var group = spec.group, nested = spec.nested
         if let g = group {
@@ -135,7 +136,7 @@ public enum LinearModel {
             degreesOfFreedom: df, covariance: covarianceName, confidenceLevel: spec.confidenceLevel,
             rows: n, droppedRows: design.droppedRows, groups: group == nil ? nil : groupCount,
             nestedUnits: nested == nil ? nil : stats.nestedUnits, logLikelihood: ll,
-            iterations: result.iterations, converged: result.converged, notes: notes)
+            iterations: result.iterations, converged: result.converged, references: design.references, notes: notes)
     }
 
     /// The β block of the inverse observed information over β and the variance ratios `ratios`,

@@ -12,6 +12,11 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case rankDeficient(table: String, column: String)
     /// A bad argument (e.g. a power calculation input out of range).
     case invalidArgument(String)
+    /// An input file is missing, or a folder where a file is expected; `reason` says so and
+    /// what to give instead.
+    case missingInput(path: String, reason: String)
+    /// An input file exists but is not what it should be; `reason` says what it should be.
+    case badInput(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +29,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case .rankDeficient(let table, let column):
             "\(table): the design is rank deficient: '\(column)' is a linear combination of the other columns (a factor level or combination with no rows?)"
         case .invalidArgument(let message): message
+        case .missingInput(let path, let reason), .badInput(let path, let reason): "\(path): \(reason)"
         }
     }
 }

@@ -65,7 +65,10 @@ public struct ModelFit: Sendable, Encodable, Equatable {
     /// Optimiser iterations and whether it converged (|profile gradient| small).
     public var iterations: Int
     public var converged: Bool
-    /// Notes (e.g. a nested effect left out because each unit has one row).
+    /// The reference level of each treatment-coded factor (`arm` → `placebo`).
+    public var references: [FactorReference]
+    /// Notes (coefficients conditional on other factors' reference levels because of
+    /// interactions; a nested effect left out because each unit has one row).
     public var notes: [String]
 
     /// The coefficient named `name`.
@@ -75,7 +78,7 @@ public struct ModelFit: Sendable, Encodable, Equatable {
     public func variance(_ name: String) -> Double? { varianceComponents.first { $0.name == name }?.variance }
 
     enum CodingKeys: String, CodingKey {
-        case formula, method, group, nested, coefficients, inference, covariance, rows, groups, notes, iterations, converged
+        case formula, method, group, nested, coefficients, inference, covariance, rows, groups, notes, iterations, converged, references
         case varianceComponents = "variance_components", degreesOfFreedom = "df", confidenceLevel = "confidence_level"
         case droppedRows = "dropped_rows", nestedUnits = "nested_units", logLikelihood = "log_likelihood"
     }

@@ -43,6 +43,7 @@ public struct ModelReport: Sendable, Encodable {
             if let u = f.nestedUnits, let name = f.nested { counts += ", \(name) \(u)" }
             if !filters.isEmpty { counts += ", where " + filters.joined(separator: " and ") }
             out.append(counts)
+            if let r = Self.references(f, separator: ", ") { out.append("reference levels: " + r) }
             let stat = f.degreesOfFreedom == nil ? "z" : "t"
             let level = Int((f.confidenceLevel * 100).rounded())
             let header = ["term", "estimate", "se", stat, "p", "\(level)% CI low", "\(level)% CI high"]
@@ -72,14 +73,14 @@ public struct ModelReport: Sendable, Encodable {
     /// One row per coefficient and per variance component of each fit.
     public var tsv: String {
         let header = ["split", "kind", "term", "estimate", "se", "statistic", "p", "ci_lower", "ci_upper",
-                      "rows", "groups", "nested_units", "method", "inference"]
+                      "rows", "groups", "nested_units", "method", "inference", "reference_levels"]
         var lines = [header.joined(separator: "\t")]
         func n(_ x: Double) -> String { x.isFinite ? String(format: "%.9g", x) : "n/a" }
         for s in fits {
             let f = s.fit
             let split = s.level.map { "\(by ?? "")=\($0)" } ?? "all"
             let tail = [String(f.rows), f.groups.map(String.init) ?? "n/a", f.nestedUnits.map(String.init) ?? "n/a", f.method,
-                        f.degreesOfFreedom.map { "t(\(Int($0)))" } ?? "wald_z"]
+                        f.degreesOfFreedom.map { "t(\(Int($0)))" } ?? "wald_z", Self.references(f, separator: ";") ?? "n/a"]
             for c in f.coefficients {
                 lines.append(([split, "coefficient", c.name, n(c.estimate), n(c.standardError), n(c.statistic), n(c.pValue),
                                n(c.ciLower), n(c.ciUpper)] + tail).joined(separator: "\t"))
@@ -89,6 +90,12 @@ public struct ModelReport: Sendable, Encodable {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The reference level of each factor of a fit, `arm=placebo` joined by `separator`; nil
+    /// when the fit has no treatment-coded factor.
+    static func references(_ fit: ModelFit, separator: String) -> String? {
+        fit.references.isEmpty ? nil : fit.references.map { "\($0.factor)=\($0.level)" }.joined(separator: separator)
     }
 
     /// Pretty-printed JSON with sorted keys (the input of `lesionmtr power --from-model`).

@@ -31,6 +31,8 @@ public struct ModelSpecification: Sendable, Equatable {
     public var by: String?
     /// Confidence level of the intervals (default 0.95).
     public var confidenceLevel = 0.95
+    /// The reference level of factors (`--reference column=level`, a preset's preference).
+    public var references = ReferenceChoice()
 
     public init(formula: Formula, group: String? = nil, nested: String? = nil) {
         self.formula = formula

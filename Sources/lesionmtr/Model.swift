@@ -18,7 +18,12 @@ struct Model: ParsableCommand {
             delta_mtr_<fu> ~ arm * (mtr_<base> + dist_csf_mm), delta = mtr_<fu> − mtr_<base>, random \
             intercepts subject and lesion within subject). Formulas follow R/patsy: a + b, a:b, a*b, \
             (a + b), C(x) for a factor, - 1 for no intercept; text columns are factors coded \
-            against their first level in sorted order (arm[T.treated] is treated − placebo). Rows \
+            against their first level in sorted order (arm[T.treated] is treated − placebo), or \
+            against the level of C(x, Treatment('level')) (or Treatment(reference='level')) or \
+            --reference x=level; the presets compare arm with placebo when that level exists. \
+            Every output names the reference level of each factor, and a note says when a \
+            coefficient holds at other factors' reference levels because of an interaction \
+            (the lesion preset's arm[T.treated] is the effect in the reference tissue class). Rows \
             with n/a in any used column are dropped (and counted). Mixed models: Wald z tests and \
             normal 95% intervals, as statsmodels MixedLM (no small-sample df); standard errors from \
             the observed information as statsmodels (--se expected for lme4's (XᵀV⁻¹X)⁻¹). \
@@ -41,6 +46,9 @@ struct Model: ParsableCommand {
 
     @Option(help: ArgumentHelp("Column of units nested within groups with their own random intercept, e.g. lesion (default: none; the preset's).", valueName: "column"))
     var nested: String?
+
+    @Option(name: .customLong("reference"), help: ArgumentHelp("Compare the factor column with this level, e.g. arm=placebo (repeatable; a C(column, Treatment('level')) in the formula takes precedence). The presets compare arm with placebo when that level exists; otherwise the first level in sorted order.", valueName: "column=level"))
+    var references: [String] = []
 
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep rows where column=value (or column!=value); numbers compare as numbers. Repeatable; replaces a preset filter on the same column.", valueName: "column=value"))
     var filters: [RowFilter] = []
@@ -94,9 +102,10 @@ struct Model: ParsableCommand {
             if let formula { spec.formula = try Formula(formula) }
         } else {
             table = input
-            frame = try DataFrame.readTSV(input)
+            frame = try ModelTable.read(input)
             spec = ModelSpecification(formula: try Formula(formula!))
         }
+        spec.references = try ReferenceChoice(requiring: references, preferred: spec.references.preferred)
         if let group { spec.group = group }
         if let nested { spec.nested = nested }
         spec = spec.addingFilters(filters)

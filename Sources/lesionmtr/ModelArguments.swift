@@ -17,12 +17,12 @@ extension RowFilter: ExpressibleByArgument {
 func sysexitCode(for error: Error) -> Int32 {
     switch error {
     case let e as DataFrameError:
-        if case .unreadable(_, let reason) = e, reason == "no such file" { return 66 }
+        if case .missing = e { return 66 }
         return 65
     case let e as ModelError:
         switch e {
         case .badFormula, .invalidArgument: return 64
-        case .missingColumn(_, let column, _) where column == "(the file)": return 66
+        case .missingInput: return 66
         default: return 65
         }
     case let e as NIfTIError: return e.exitCode

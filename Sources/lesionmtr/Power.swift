@@ -18,10 +18,17 @@ struct Power: ParsableCommand {
             component model (REML fit of y ~ arm per replicate); --simulate N simulates N whole \
             trials with 'lesionmtr simulate' (2 × per-arm subjects), analyses them with 'batch' and \
             fits the --preset model, and counts p < α for --term: the empirical power of the real \
-            pipeline (slow: seconds per trial at 2 mm). Monte-Carlo SE = √(p(1 − p)/N).
+            pipeline (slow: seconds per trial at 2 mm). The simulated trials' effect is the \
+            simulator's --trial-effect (a rim gain), not Δ, so --simulate needs it given; the mean \
+            estimate of --term shows the effect those trials have. Monte-Carlo SE = √(p(1 − p)/N), \
+            not shown below 20 replicates or when all or no replicates reject (the rule-of-three \
+            interval is given then). Options that would be ignored are refused: --split needs \
+            --from-model; --trial-effect, --preset, --where, --term, --grid, --anatomy and \
+            --threads need --simulate; --seed needs a simulation. A negative Δ may be written \
+            --effect -0.5.
             """)
 
-    @Option(help: ArgumentHelp("Target difference between arms Δ, in the response's units (pu for MTR).", valueName: "Δ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Target difference between arms Δ, in the response's units (pu for MTR); may be negative.", valueName: "Δ"))
     var effect: Double
 
     @Option(help: "Two-sided significance level α.")
@@ -60,37 +67,51 @@ struct Power: ParsableCommand {
     @Option(help: ArgumentHelp("Whole simulated trials (simulate → batch → model) for the empirical power (0: none).", valueName: "N"))
     var simulate = 0
 
-    @Option(help: "With --simulate: the model fitted to each trial.")
-    var preset: ModelPreset = .lesion
+    @Option(help: "With --simulate: the model fitted to each trial (default: lesion).")
+    var preset: ModelPreset?
 
     @Option(name: .customLong("where"), help: ArgumentHelp("With --simulate: keep rows where column=value, e.g. tissue_class=wm (repeatable).", valueName: "column=value"))
     var filters: [RowFilter] = []
 
-    @Option(help: ArgumentHelp("With --simulate: the coefficient tested.", valueName: "name"))
-    var term = "arm[T.treated]"
+    @Option(help: ArgumentHelp("With --simulate: the coefficient tested (default: arm[T.treated]).", valueName: "name"))
+    var term: String?
 
-    @Option(name: .customLong("trial-effect"), help: ArgumentHelp("With --simulate: the simulator's --effect, the rim gain of a WM lesion far from CSF (pu).", valueName: "pu"))
-    var trialEffect = 3.0
+    @Option(name: .customLong("trial-effect"), parsing: .unconditional, help: ArgumentHelp("Required with --simulate: the simulator's --effect, the rim gain of a WM lesion far from CSF (pu) — not Δ: the trials' mean estimate of --term shows the effect it gives.", valueName: "pu"))
+    var trialEffect: Double?
 
-    @Option(help: "With --simulate: voxel size of the simulated trials.")
-    var grid: Simulate.GridChoice = .twoMM
+    @Option(help: "With --simulate: voxel size of the simulated trials (default: 2mm).")
+    var grid: Simulate.GridChoice?
 
-    @Option(help: ArgumentHelp("First random seed of the simulations (replicate r uses seed + r).", valueName: "seed"))
-    var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("With --simulate or --simulate-components: first random seed (replicate r uses seed + r; default 1).", valueName: "seed"))
+    var seed: UInt64?
 
-    @Option(help: ArgumentHelp("With --simulate: folder with the MNI gm.nii.gz and wm.nii.gz.", valueName: "dir"))
-    var anatomy = "sample-data/anatomy"
+    @Option(help: ArgumentHelp("With --simulate: folder with the MNI gm.nii.gz and wm.nii.gz (default: sample-data/anatomy).", valueName: "dir"))
+    var anatomy: String?
 
-    @Option(help: "Worker threads for --simulate (default: all cores).")
+    @Option(help: "With --simulate: worker threads (default: all cores).")
     var threads: Int?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Also write the results as JSON to this file.", valueName: "file"))
     var output: String?
 
     func validate() throws {
-        guard (fromModel == nil) != (sdResidual == nil) else {
+        if fromModel != nil, sdResidual != nil {
+            throw ValidationError("--from-model and --sd-residual: give one, not both (the model's variance components, or SDs of your own)")
+        }
+        guard fromModel != nil || sdResidual != nil else {
             throw ValidationError("give --from-model FILE.json or --sd-residual (with optional --sd-subject, --sd-lesion)")
         }
+        if split != nil, fromModel == nil { throw ValidationError("--split goes with --from-model (it picks a fit of a model run with --by); drop it") }
+        if simulate == 0 {
+            let given = [("--trial-effect", trialEffect != nil), ("--preset", preset != nil), ("--where", !filters.isEmpty), ("--term", term != nil),
+                         ("--grid", grid != nil), ("--anatomy", anatomy != nil), ("--threads", threads != nil)]
+            if let (name, _) = given.first(where: \.1) {
+                throw ValidationError("\(name) is used only by --simulate N (whole simulated trials), which is not given; add --simulate N or drop \(name)")
+            }
+        } else if trialEffect == nil {
+            throw ValidationError("--simulate needs --trial-effect: the simulated trials' effect is the simulator's rim gain in pu, not --effect \(effect) (the closed form's Δ); give it (e.g. --trial-effect 0.25 gave a WM mean gain near 0.2 pu)")
+        }
+        if seed != nil, simulate == 0, simulateComponents == 0 { throw ValidationError("--seed is used only by --simulate or --simulate-components; add one or drop --seed") }
         if fromModel != nil, sdSubject != nil || sdLesion != nil { throw ValidationError("--sd-subject/--sd-lesion go with --sd-residual, not --from-model") }
         for (name, v) in [("--sd-subject", sdSubject), ("--sd-lesion", sdLesion), ("--sd-residual", sdResidual)] {
             if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be ≥ 0") }
@@ -130,34 +151,34 @@ struct Power: ParsableCommand {
             let f = { (x: Double) in String(format: "%.4g", x) }
             print("two-arm sample size: two-sided α = \(f(alpha)), power \(f(power)), normal approximation")
             print("  σ²_patient = σ²_subject + σ²_lesion/m + σ²_residual/(m·k) = \(f(vc.subject)) + \(f(vc.lesion))/\(f(lesionsPerPatient)) + \(f(vc.residual))/(\(f(lesionsPerPatient))·\(f(rowsPerLesion))) = \(f(variance))")
-            print("  n per arm = 2 (z_{1−α/2} + z_{1−β})² σ²_patient / Δ² = 2 × (\(f(Normal.quantile(1 - alpha / 2))) + \(f(Normal.quantile(power))))² × \(f(variance)) / \(f(effect))² = \(f(exact)) → \(n) per arm (\(2 * n) patients)")
+            print("  n per arm = 2 (z_{1−α/2} + z_{1−β})² σ²_patient / Δ² = 2 × (\(f(Normal.quantile(1 - alpha / 2))) + \(f(Normal.quantile(power))))² × \(f(variance)) / \(effect < 0 ? "(\(f(effect)))" : f(effect))² = \(f(exact)) → \(n) per arm (\(2 * n) patients)")
             print("  power at \(at) per arm: \(f(result.powerAtPerArm))")
             if simulateComponents > 0 {
                 let sim = VarianceComponentPowerSimulation(
                     effect: effect, alpha: alpha, perArm: at, sdSubject: vc.subject.squareRoot(), sdLesion: vc.lesion.squareRoot(),
                     sdResidual: vc.residual.squareRoot(), lesionsPerPatient: Int(lesionsPerPatient.rounded()), rowsPerLesion: Int(rowsPerLesion.rounded()))
-                let o = try sim.run(replicates: simulateComponents, seed: seed)
+                let o = try sim.run(replicates: simulateComponents, seed: seed ?? 1)
                 result.simulatedComponents = o
-                print("  simulated from the variance components (\(o.replicates) replicates, REML y ~ arm, Wald z): power \(f(o.power)) ± \(f(o.monteCarloSE)) (MC SE)")
+                print("  simulated from the variance components (\(o.replicates) replicates, REML y ~ arm, Wald z): \(o.summary)")
             }
             if simulate > 0 {
                 var p = SimulationParameters()
                 p.subjects = 2 * at
                 p.gridMM = grid == .oneMM ? 1 : 2
-                p.effect = trialEffect
-                var sim = TrialPowerSimulation(parameters: p, preset: preset)
+                p.effect = trialEffect!
+                var sim = TrialPowerSimulation(parameters: p, preset: preset ?? .lesion)
                 sim.filters = filters
-                sim.term = term
+                if let term { sim.term = term }
                 sim.alpha = alpha
                 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lesionmtr-power-\(getpid())").path
                 defer { try? FileManager.default.removeItem(atPath: scratch) }
                 let progress = ProgressReporter(label: "power", quiet: false)
-                let o = try sim.run(replicates: simulate, firstSeed: seed, anatomy: anatomy, scratch: scratch,
+                let o = try sim.run(replicates: simulate, firstSeed: seed ?? 1, anatomy: anatomy ?? "sample-data/anatomy", scratch: scratch,
                                     threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { done, total in
                     progress.update(done: done, total: total, item: "trial \(done)")
                 }
                 result.simulatedTrials = o
-                print("  simulated trials (\(o.power.replicates) × simulate --subjects \(2 * at) → batch → model --preset \(preset.rawValue)\(filters.isEmpty ? "" : " --where " + filters.map(\.description).joined(separator: " --where ")), \(term)): power \(f(o.power.power)) ± \(f(o.power.monteCarloSE)) (MC SE); mean estimate \(f(o.meanEstimate)), mean SE \(f(o.meanStandardError))")
+                print("  simulated trials (\(o.power.replicates) × simulate --subjects \(2 * at) --effect \(f(p.effect)) → batch → model --preset \(sim.preset.rawValue)\(filters.isEmpty ? "" : " --where " + filters.map(\.description).joined(separator: " --where ")), \(sim.term)): \(o.power.summary); mean estimate \(f(o.meanEstimate)) (the trials' effect; the closed form assumed Δ = \(f(effect))), mean SE \(f(o.meanStandardError))")
             }
             if let output {
                 let encoder = JSONEncoder()

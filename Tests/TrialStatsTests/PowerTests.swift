@@ -43,4 +43,25 @@ struct PowerTests {
         #expect(abs(outcome.power - expected) <= 3 * (expected * (1 - expected) / Double(replicates)).squareRoot(),
                 "closed form \(expected), simulated \(outcome.power) ± \(outcome.monteCarloSE), seed 11")
     }
+    @Test("a Monte-Carlo SE from fewer than 20 replicates is not shown: 3 of 3 reads 'power 1 (3 of 3 rejected; no Monte-Carlo SE …)'")
+    func fewReplicates() {
+        let p = EmpiricalPower(replicates: 3, rejections: 3)
+        #expect(p.standardErrorCaveat != nil)
+        #expect(p.summary.hasPrefix("power 1 (3 of 3 rejected; no Monte-Carlo SE"))
+        #expect(!p.summary.contains("±"))
+    }
+
+    @Test("all or no rejections give the rule-of-three interval instead of an SE of 0: 40 of 40 → [0.925, 1], 0 of 60 → [0, 0.05]")
+    func allOrNone() {
+        #expect(EmpiricalPower(replicates: 40, rejections: 40).summary.contains("95% interval about [0.925, 1] (rule of three)"))
+        #expect(EmpiricalPower(replicates: 60, rejections: 0).summary.contains("[0, 0.05]"))
+    }
+
+    @Test("from 20 replicates with some but not all rejecting, the SE √(p(1 − p)/N) is shown: 10 of 40 → 0.25 ± 0.06847")
+    func usableSE() {
+        let p = EmpiricalPower(replicates: 40, rejections: 10)
+        #expect(p.standardErrorCaveat == nil)
+        // √(0.25 × 0.75 / 40) = √0.0046875 = 0.068465
+        #expect(p.summary == "power 0.25 ± 0.06847 (MC SE)")
+    }
 }

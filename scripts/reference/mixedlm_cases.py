@@ -6,7 +6,8 @@ method, filters, and statsmodels' results: coefficients (params, bse, pvalues, 9
 variance components (group variance, nested variance via vc_formula, scale), llf, nobs.
 
 Data: random data sets (seeded numpy) with numeric and text columns, unbalanced groups,
-nested units within groups, missing cells; and, with --tables DIR (a `lesionmtr batch` output
+nested units within groups, missing cells, factors coded against a chosen level
+(C(x, Treatment('level')), patsy's spelling); and, with --tables DIR (a `lesionmtr batch` output
 of a simulated trial), the lesion, component and primary analyses of that trial.
 
 Written from statsmodels' documentation, not from the Swift code:
@@ -30,8 +31,9 @@ warnings.filterwarnings("ignore")
 
 def used_columns(formula, extra):
     lhs, rhs = formula.split("~")
+    rhs = re.sub(r"Treatment\([^)]*\)", "", rhs)  # a contrast's reference level is not a column
     names = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", rhs)
-    names = [n for n in names if n != "C"]
+    names = [n for n in names if n not in ("C", "Treatment")]
     return [lhs.strip()] + sorted(set(names)) + [e for e in extra if e]
 
 
@@ -144,6 +146,9 @@ def main():
         add("nested_patsy_coding", f1, formula="y ~ arm + x + arm:tissue_class", group="subject")
         add("ml_method", f1, formula="y ~ arm * tissue_class + x", group="subject", reml=False)
         add("ols_no_groups", f1, formula="y ~ arm + x + z + C(site) + tissue_class")
+        add("treatment_reference", f1, formula="y ~ C(arm, Treatment('treated')) * C(tissue_class, Treatment(reference='wm')) + x",
+            group="subject")
+        add("treatment_reference_number", f1, formula="y ~ arm + C(site, Treatment(2)) + x")
         sizes2 = rng.integers(6, 40, 16)
         units = [int(rng.integers(2, 7)) for _ in range(16)]
         f2 = random_frame(rng, 16, sizes2, nested_per_group=units, missing=6)

@@ -4,6 +4,8 @@ import TrialStats
 /// The trial's analyses of lesionmtr's tables (docs/tables.md), ready to fit. Each knows its
 /// table, the columns it needs, its formula, grouping and row filter; sessions are read from the
 /// column names (the baseline is the first session, the follow-up the last unless chosen).
+/// `arm` is compared with its level `placebo` (any case) when the table has one, else with its
+/// first level in sorted order (`armReference(in:)`).
 ///
 /// | preset | table | rows | model |
 /// |---|---|---|---|
@@ -47,7 +49,7 @@ public enum ModelPreset: String, CaseIterable, Sendable {
         let folder = exists && isFolder.boolValue ? input : (input as NSString).deletingLastPathComponent
         let table = exists && isFolder.boolValue ? (input as NSString).appendingPathComponent(tableName) : input
         if self == .voxel, !FileManager.default.fileExists(atPath: table) {
-            throw ModelError.missingColumn(table: table, column: "(the file)", purpose: "the voxel preset: run 'lesionmtr batch --voxels'")
+            throw ModelError.missingInput(path: table, reason: "no such file: the voxel preset needs the voxel table, which only 'lesionmtr batch … --voxels' writes; rerun the batch with --voxels")
         }
         var frame = try DataFrame.readTSV(table)
         let purpose = "the \(rawValue) preset"
@@ -116,7 +118,16 @@ public enum ModelPreset: String, CaseIterable, Sendable {
             try require("lesion")
             spec = ModelSpecification(formula: try Formula("\(response) ~ arm * (\(baseColumn) + dist_csf_mm)"), group: "subject", nested: "lesion")
         }
-        return Prepared(table: table, frame: frame, specification: spec, baseline: base, followUp: fu)
+        var prepared = Prepared(table: table, frame: frame, specification: spec, baseline: base, followUp: fu)
+        if let placebo = Self.armReference(in: frame) { prepared.specification.references.preferred["arm"] = placebo }
+        return prepared
+    }
+
+    /// The level of `arm` the presets compare with: the first cell that reads `placebo` in any
+    /// case, or nil (then the first level in sorted order, patsy's default). So arms `active` and
+    /// `placebo` give `arm[T.active]`, the effect of the active arm, not its negative.
+    public static func armReference(in frame: DataFrame) -> String? {
+        frame.column("arm")?.first { $0.lowercased() == "placebo" }
     }
 
     /// Session labels of columns `<prefix><session><suffix>` in column order (sessions are
