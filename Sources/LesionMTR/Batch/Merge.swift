@@ -56,10 +56,12 @@ public enum Merge {
     static func select(_ folder: BatchFolder, record: BatchRecord)
         -> (merged: [CompletionMarker], failures: [BatchFailure], leftOut: [String]) {
         let complete = Dictionary(folder.completeSubjects().map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
-        let recorded = Dictionary(failureRecords(folder).map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
-        var merged: [CompletionMarker] = [], failures: [BatchFailure] = []
-        for subject in record.subjects {
-            if let marker = complete[subject], let parameters = marker.facts?.parameters {
+        var merged: [CompletionMarker] = [], failures: [BatchFailure] = [], taken = Set<String>()
+        for (row, subject) in record.subjects.enumerated() {
+            // A subject's folder serves its first row; a later row of the same subject was
+            // rejected as a duplicate and has its failure record.
+            if !taken.contains(subject), let marker = complete[subject], let parameters = marker.facts?.parameters {
+                taken.insert(subject)
                 let differences = parameters.differences(from: record.parameters)
                 if differences.isEmpty {
                     merged.append(marker)
@@ -68,7 +70,7 @@ public enum Merge {
                         subject: subject, file: folder.subjects + "/" + subject,
                         reason: "analysed with other parameters (\(differences.prefix(3).joined(separator: ", "))): not merged; run the batch again with this run's options to redo it"))
                 }
-            } else if let failure = recorded[subject] {
+            } else if let failure = failureRecord(folder, row: row) {
                 failures.append(failure)
             } else {
                 failures.append(BatchFailure(
@@ -114,13 +116,10 @@ public enum Merge {
         return true
     }
 
-    /// The failure records of `folder` (`failed/*.tsv`), in row order.
-    static func failureRecords(_ folder: BatchFolder) -> [BatchFailure] {
-        let fm = FileManager.default
-        return ((try? fm.contentsOfDirectory(atPath: folder.failed)) ?? []).filter { $0.hasSuffix(".tsv") }.sorted().flatMap { name in
-            ((try? String(contentsOfFile: folder.failed + "/" + name, encoding: .utf8)) ?? "")
-                .split(separator: "\n").compactMap { BatchFailure(row: String($0)) }
-        }
+    /// The failure record of manifest row `row`, if that row failed.
+    static func failureRecord(_ folder: BatchFolder, row: Int) -> BatchFailure? {
+        (try? String(contentsOfFile: folder.failureRecord(row: row), encoding: .utf8))
+            .flatMap { $0.split(separator: "\n").first.flatMap { BatchFailure(row: String($0)) } }
     }
 
     static func parse(_ text: String) -> Table {
