@@ -93,6 +93,7 @@ struct Batch: ParsableCommand {
         do {
             summary = try BatchRunner.run(table, manifestPath: source, output: output, options: options) { done, total, subject, outcome in
                 if case .failed(let f) = outcome { printError("\(f.subject): \(f.file): \(f.reason)") }
+                if case .analysed(let warnings) = outcome { for w in warnings { printError("warning: \(w)") } }
                 progress.update(done: done, total: total, item: subject)
             }
         } catch {

@@ -23,7 +23,7 @@ enum TrialFolder {
         guard !entries.isEmpty else { return }
         guard replace else {
             let shown = entries.prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
-            throw NIfTIError(.cannotWrite, path: path, reason: "output folder is not empty (\(entries.count) entries: \(shown)): "
+            throw NIfTIError(.cannotWrite, path: path, reason: "output folder is not empty (\(entries.count) \(entries.count == 1 ? "entry" : "entries"): \(shown)): "
                                  + "give a new or empty folder, or --force to replace the trial in it")
         }
         for name in entries where trialFiles.contains(name) || name.hasPrefix("sub-") {
