@@ -5,10 +5,10 @@ import Testing
 /// `lesionmtr simulate` into folders already used: refused unless `--force`, which replaces
 /// the trial; and every file it writes is its own (no hard links).
 @Suite(.serialized) struct SimulateCommandTests {
-    /// A 3-subject 2 mm trial, simulated once for the suite; tests copy it before changing it.
+    /// A 2-subject 2 mm trial, simulated once for the suite; tests copy it before changing it.
     static let trial: Result<String, Error> = Result {
         let folder = makeTemporaryDirectory("simulate-cmd").path + "/trial"
-        try runProcess(lesionmtrBinary, ["simulate", "--subjects", "3", "--grid", "2mm", "--seed", "3", "--quiet", "-o", folder])
+        try runProcess(lesionmtrBinary, ["simulate", "--subjects", "2", "--grid", "2mm", "--seed", "3", "--quiet", "-o", folder])
         return folder
     }
 
@@ -40,7 +40,7 @@ import Testing
         let r = try runProcess(lesionmtrBinary, ["simulate", "--subjects", "1", "--grid", "2mm", "--quiet", "-o", folder], check: false)
         #expect(r.status == 73)
         #expect(r.stderr.contains("output folder is not empty"))
-        #expect(try Self.entries(folder).filter { $0.hasPrefix("sub-") } == ["sub-sim001", "sub-sim002", "sub-sim003"])
+        #expect(try Self.entries(folder).filter { $0.hasPrefix("sub-") } == ["sub-sim001", "sub-sim002"])
     }
 
     @Test("simulate --force replaces the trial: exactly the new subjects remain, and files not of a trial are kept")
@@ -70,14 +70,14 @@ import Testing
             #expect(inodes[UInt64(st.st_ino)] == nil, "\(file) shares its inode with \(inodes[UInt64(st.st_ino)] ?? "")")
             inodes[UInt64(st.st_ino)] = file
         }
-        #expect(regular == 4 + 3 * 5)  // manifest, participants, truth, dseg + 5 files a subject
+        #expect(regular == 4 + 2 * 5)  // manifest, participants, truth, dseg + 5 files a subject
     }
 
     @Test("rewriting one subject's segmentation leaves the other subjects' unchanged")
     func segmentationsAreCopies() throws {
         // In the trial as simulate wrote it (a copy would make independent files anyway).
         let folder = try Self.trial.get()
-        let first = folder + "/sub-sim003/anat/sub-sim003_dseg.nii.gz", second = folder + "/sub-sim002/anat/sub-sim002_dseg.nii.gz"
+        let first = folder + "/sub-sim001/anat/sub-sim001_dseg.nii.gz", second = folder + "/sub-sim002/anat/sub-sim002_dseg.nii.gz"
         let before = try Data(contentsOf: URL(fileURLWithPath: second))
         let handle = try #require(FileHandle(forWritingAtPath: first))
         try handle.write(contentsOf: Data("overwritten".utf8))
