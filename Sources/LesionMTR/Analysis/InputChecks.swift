@@ -29,7 +29,8 @@ public enum InputChecks {
     /// each asking "are --lesions and --tissue swapped?"; only when there is none, the hint that
     /// a mask's several integer values (`positives`, nil for labelled input) may be lesion ids
     /// (`labelledLookingMask`), which would be wrong advice for a segmentation given as lesions.
-    /// Costs nothing per voxel: the counts are made where the images are read.
+    /// The counts come from where the images are read: the lesion voxels from the labelling,
+    /// the brain voxels from one vectorised pass over the tissue codes.
     static func lesionAndTissueWarnings(lesionVoxels: Int, positives: PositiveValues?, brainVoxels: Int, tissueLabels: [Int32],
                                         lesionsPath: String, tissuePath: String) -> [String] {
         let question = "are --lesions and --tissue swapped?"
