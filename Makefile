@@ -36,16 +36,20 @@ test: deps
 	scripts/ci/slurm-test.sh $(DIST)
 
 ## dist: a release binary with the Swift runtime and nifticlib/zlib/libdeflate linked statically,
-## packed with the README, the anatomy notice and the Slurm scripts, for cluster nodes without Swift
+## packed with the README, the documentation of the tables (docs/), the anatomy notice and the
+## Slurm scripts, for cluster nodes without Swift; the tarball is checked to hold docs/tables.md
 dist: deps
 	rm -f .build-dist/release/lesionmtr
 	LESIONMTR_STATIC_C=1 $(SWIFT) build -c release --product lesionmtr --scratch-path .build-dist --static-swift-stdlib
 	rm -rf dist/stage && mkdir -p dist/stage/lesionmtr-$(VERSION)/slurm
 	cp .build-dist/release/lesionmtr README.md dist/stage/lesionmtr-$(VERSION)/
+	cp -R docs dist/stage/lesionmtr-$(VERSION)/docs
 	cp sample-data/anatomy/NOTICE.md dist/stage/lesionmtr-$(VERSION)/ANATOMY-NOTICE.md
 	cp scripts/slurm/* dist/stage/lesionmtr-$(VERSION)/slurm/
 	tar -czf $(DIST) -C dist/stage lesionmtr-$(VERSION)
 	rm -rf dist/stage
+	tar -tzf $(DIST) | grep -qx 'lesionmtr-$(VERSION)/docs/tables.md' \
+	  || { echo "dist: $(DIST) lacks docs/tables.md" >&2; rm -f $(DIST); exit 1; }
 	@echo "dist: $(DIST)"
 
 DEMO ?= demo-out
@@ -56,7 +60,7 @@ demo: build
 	@echo "== lesionmtr info: the bundled MNI ICBM152 2009a anatomy"
 	$(BIN) info sample-data/anatomy/t1.nii.gz
 	@echo "== lesionmtr simulate: 16 subjects, 1 mm, baseline + 6 months, into $(DEMO)/trial"
-	$(BIN) simulate --subjects 16 --seed 1 -o $(DEMO)/trial
+	$(BIN) simulate --subjects 16 --seed 1 --force -o $(DEMO)/trial
 	@echo "== lesionmtr batch: every subject, tables and the QC report into $(DEMO)/out"
 	$(BIN) batch $(DEMO)/trial/manifest.tsv -o $(DEMO)/out --qc
 	@echo "== per subject: arm, lesions, submedian lesions, and the primary outcome (submedian MTR change, pu)"

@@ -9,6 +9,12 @@ public enum OutputFiles {
         try FileBytes.writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Writes `bytes` to `path` atomically, as `write(_:to:)` writes text: a file of its own
+    /// (a new inode), never a link to another.
+    public static func write(_ bytes: [UInt8], to path: String) throws(NIfTIError) {
+        try FileBytes.writeAtomically(bytes, to: path)
+    }
+
     /// Creates `path` and its parents if missing. The reason on failure is the system's
     /// (`Not a directory`, `Permission denied`, …), or that a file is in the way.
     public static func createFolder(_ path: String) throws(NIfTIError) {

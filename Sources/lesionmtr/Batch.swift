@@ -94,7 +94,9 @@ struct Batch: ParsableCommand {
             summary = try BatchRunner.run(table, manifestPath: source, output: output, options: options) { done, total, subject, outcome in
                 let word: String
                 switch outcome {
-                case .analysed: word = "analysed"
+                case .analysed(let warnings):
+                    word = "analysed"
+                    for w in warnings { progress.message(errorLine("warning: \(w)")) }
                 case .skipped: word = "skipped (already done with these parameters)"
                 case .failed(let f):
                     word = "failed"

@@ -10,7 +10,9 @@ struct MTRCommand: ParsableCommand {
         discussion: """
             Voxels where MT-off ≤ --min-mtoff, or where either image is not finite, are NaN \
             (invalid voxels, excluded from every statistic). Both images must share one grid. \
-            The output is Float32 on that grid, keeping both transforms.
+            The output is Float32 on that grid, keeping both transforms. When most finite MTR \
+            values are negative (MT-on brighter than MT-off), a warning asks whether --mt-on and \
+            --mt-off are swapped; the map is written all the same.
             """)
 
     @Option(name: .customLong("mt-on"), help: ArgumentHelp("Image acquired with the MT pulse.", valueName: "file"))
@@ -34,6 +36,9 @@ struct MTRCommand: ParsableCommand {
             }
             let map = mtr(on: on.voxels, off: off.voxels, minMTOff: Float(minMtoff))
             try NIfTIWriter.write(Volume(grid: on.grid, voxels: map), to: output, description: "lesionmtr MTR (pu)")
+            if let warning = InputChecks.swappedMTPair(map, onPath: mtOn, offPath: mtOff, names: "--mt-on and --mt-off") {
+                printError("warning: \(warning)")
+            }
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)

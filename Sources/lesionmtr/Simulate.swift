@@ -17,11 +17,17 @@ struct Simulate: ParsableCommand {
             --gm-effect-ratio in GM lesions) × (rim 1, core --core-effect-ratio, perilesional \
             --perilesional-effect-ratio) × max(0, 1 + --low-mtr-slope × (35 − baseline MTR)) × \
             (1 − exp(−distance to CSF / --csf-length)). The same seed gives byte-identical files \
-            whatever --threads is.
+            whatever --threads is. OUT must be new or empty: a folder holding anything is refused \
+            (exit 73) unless --force, which first removes the trial in it (manifest.tsv, \
+            participants.tsv, truth.json, dseg.nii[.gz] and every sub-* entry) and leaves anything \
+            else there. Every file is independent (no hard links).
             """)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output folder (created if missing; must be empty unless --force).", valueName: "dir"))
     var output: String
+
+    @Flag(help: "Replace the trial in a non-empty output folder: remove its manifest.tsv, participants.tsv, truth.json, dseg and sub-* entries first.")
+    var force = false
 
     @Option(help: "Number of subjects (half treated, half placebo).")
     var subjects = 20
@@ -110,7 +116,7 @@ struct Simulate: ParsableCommand {
         p.t1NoiseSD = t1Noise
         let progress = ProgressReporter(label: "simulate", quiet: quiet)
         do {
-            try TrialSimulator.run(p, anatomyFolder: anatomy, output: output, threads: threadCount) { done, total, subject in
+            try TrialSimulator.run(p, anatomyFolder: anatomy, output: output, threads: threadCount, replace: force) { done, total, subject in
                 progress.update(done: done, total: total, item: subject)
             }
         } catch let error as NIfTIError {

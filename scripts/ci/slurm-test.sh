@@ -20,6 +20,7 @@ fail() { echo "slurm-test: FAIL: $*" >&2; echo "slurm: 0 passed, 1 failed"; exit
 tar -xzf "$tarball" -C "$work"
 bin=$(find "$work" -maxdepth 3 -type f -name lesionmtr -perm -u+x | head -1)
 [ -n "$bin" ] || fail "no lesionmtr binary in $tarball"
+[ -f "$(dirname "$bin")/docs/tables.md" ] || fail "no docs/tables.md beside the binary in $tarball"
 if ldd "$bin" | grep -qiE 'swift|Foundation|dispatch|nifti|znz|deflate|libz\.'; then
   ldd "$bin" >&2; fail "the dist binary links a Swift or C library dynamically"
 fi

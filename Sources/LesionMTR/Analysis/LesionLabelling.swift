@@ -10,10 +10,12 @@ public enum LesionLabelling {
         return (Volume(grid: image.grid, voxels: result.labels), result.count)
     }
 
-    /// Ids for a binary mask (1 lesion, 0 not) of `dims` voxels, and the number of lesions.
-    public static func label(_ mask: [UInt8], dims: SIMD3<Int>, connectivity: Int, minVoxels: Int) -> (labels: [Int32], count: Int) {
+    /// Ids for a binary mask (1 lesion, 0 not) of `dims` voxels, the number of lesions and the
+    /// number of voxels they hold (of lesions kept: at least `minVoxels` each).
+    public static func label(_ mask: [UInt8], dims: SIMD3<Int>, connectivity: Int,
+                             minVoxels: Int) -> (labels: [Int32], count: Int, voxels: Int) {
         let result = ConnectedComponents.label(mask, dims: dims, connectivity: Connectivity(rawValue: connectivity) ?? .twentySix,
                                                minSize: minVoxels)
-        return (result.labels, result.sizes.count)
+        return (result.labels, result.sizes.count, result.sizes.reduce(0, +))
     }
 }

@@ -160,8 +160,8 @@ private struct Shell {
                     // Branch-free, so that the compiler vectorises it.
                     let (t, c, o) = (tp.baseAddress!, cp.baseAddress!, out.baseAddress!)
                     for v in 0..<n { o[v] = (t[v] == wm ? 1 : 0) & (c[v] == 0 ? 1 : 0) }
-                    nawmCount = Self.count(of: 1, in: UnsafeBufferPointer(out))
-                    lesionCount = n - Self.count(of: 0, in: cp)
+                    nawmCount = ByteCount.count(of: 1, in: UnsafeBufferPointer(out))
+                    lesionCount = n - ByteCount.count(of: 0, in: cp)
                 }
             }
         }
@@ -205,32 +205,6 @@ private struct Shell {
             }
         }
         return Classified(owner: owner, nawm: nawm, analysed: analysed)
-    }
-}
-
-extension Shell {
-    /// How many elements of `bytes` are `value`, sixteen at a time.
-    static func count(of value: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base), n = bytes.count
-        let target = SIMD16<UInt8>(repeating: value)
-        var total = 0, i = 0
-        while i + 16 <= n {
-            // Per-lane counts, added up before any can pass 255.
-            var lanes = SIMD16<UInt8>()
-            let end = min(n - 15, i + 255 * 16)
-            while i < end {
-                let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                lanes &+= SIMD16<UInt8>().replacing(with: 1, where: chunk .== target)
-                i += 16
-            }
-            total += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
-        }
-        while i < n {
-            if base[i] == value { total += 1 }
-            i += 1
-        }
-        return total
     }
 }
 

@@ -51,7 +51,7 @@ public enum SubjectAnalysis {
         let regions = computed
         let mapSeries = try maps.get()
         let builder = TableBuilder(inputs: inputs, options: options, images: images, maps: mapSeries, regions: regions, threads: threads)
-        var warnings = images.warnings
+        var warnings = images.warnings + InputChecks.swappedMTPairs(inputs.maps, series: mapSeries)
         if regions.distanceToCSF == nil {
             warnings.append("\(inputs.subject): no CSF voxel, distances to CSF and bands are n/a")
         }

@@ -35,7 +35,8 @@ public struct SubjectImages: Sendable {
     /// Reads every file of `inputs` (with up to `threads` workers) and checks the grids: any difference names
     /// both files and what differs; maps must be 3-D. Then `InputChecks`: negative or
     /// all-background tissue labels and maps with no finite value in the brain are refused,
-    /// naming the file; lesion ids given as a binary mask give a warning. The maps are whole
+    /// naming the file; lesion and tissue images that look swapped, and lesion ids given as a
+    /// binary mask, give warnings (`InputChecks.lesionAndTissueWarnings`). The maps are whole
     /// volumes (`readMaps(at: nil)`).
     public static func load(_ inputs: SubjectInputs, options: AnalysisOptions, threads: Int) throws(AnalysisError) -> SubjectImages {
         var images = try loadAnatomy(inputs, options: options, threads: threads)
@@ -61,10 +62,10 @@ public struct SubjectImages: Sendable {
                         // A mask: read as one (no Float32 copy) and labelled by this thread, while
                         // the other reads the tissue; the mask is dropped once labelled.
                         let (v, positives) = try NIfTIReader.readMask(at: paths[0])
-                        let warning = InputChecks.labelledLookingMask(positives, path: paths[0])
-                        let ids = LesionLabelling.label(v.voxels, dims: v.grid.dims, connectivity: options.connectivity,
-                                                        minVoxels: options.minVoxels).labels
-                        return .success(AnatomyPart(grid: v.grid, lesions: .success((ids, warning))))
+                        let labelled = LesionLabelling.label(v.voxels, dims: v.grid.dims, connectivity: options.connectivity,
+                                                             minVoxels: options.minVoxels)
+                        let part = LesionPart(ids: labelled.labels, voxels: labelled.voxels, positives: positives)
+                        return .success(AnatomyPart(grid: v.grid, lesions: .success(part)))
                     }
                     let v = try NIfTIReader.readFloat(at: paths[0])
                     return .success(AnatomyPart(grid: v.grid, lesions: labelledInput(v.voxels, path: paths[0])))
@@ -74,7 +75,10 @@ public struct SubjectImages: Sendable {
                     let problem = InputChecks.tissueProblem(tissue, grid: v.grid, path: paths[1])
                     let csfCode = tissue.code(of: csfLabel)
                     let csf = inputs.csf == nil && problem == nil ? [UInt8](hugePageBacked: v.voxels) { $0 == csfCode ? 1 : 0 } : nil
-                    return .success(AnatomyPart(grid: v.grid, tissue: tissue, tissueProblem: problem, csf: csf))
+                    // For the plausibility of the lesion load (one vectorised pass over bytes,
+                    // beside the labelling of the lesions on the other thread).
+                    let brain = v.voxels.count - ByteCount.count(of: 0, in: v.voxels)
+                    return .success(AnatomyPart(grid: v.grid, tissue: tissue, tissueProblem: problem, brainVoxels: brain, csf: csf))
                 default:
                     let v = try NIfTIReader.readFloat(at: paths[k])
                     return .success(AnatomyPart(grid: v.grid, csf: [UInt8](hugePageBacked: v.voxels) { $0 > 0 ? 1 : 0 }))
@@ -94,12 +98,14 @@ public struct SubjectImages: Sendable {
         for (n, part) in read.enumerated().dropFirst() {
             try check(part.grid, of: paths[n], against: grid, of: inputs.lesions)
         }
-        let (lesions, warning) = try read[0].lesions!.get()
+        let lesions = try read[0].lesions!.get()
         if let e = read[1].tissueProblem { throw .file(e) }
         let tissue = read[1].tissue!
         let csf = (read.count > 2 ? read[2].csf : read[1].csf)!
-        let warnings = warning.map { [$0] } ?? []
-        return SubjectImages(grid: grid, lesions: lesions, tissue: tissue, csf: csf, maps: [],
+        let warnings = InputChecks.lesionAndTissueWarnings(
+            lesionVoxels: lesions.voxels, positives: lesions.positives, brainVoxels: read[1].brainVoxels,
+            tissueLabels: tissue.labels, lesionsPath: paths[0], tissuePath: paths[1])
+        return SubjectImages(grid: grid, lesions: lesions.ids, tissue: tissue, csf: csf, maps: [],
                              sessions: plan.sessions, baseline: plan.sessions[0], warnings: warnings)
     }
 
@@ -154,17 +160,28 @@ public struct SubjectImages: Sendable {
     /// What one anatomy file gives, made by the thread that read it.
     private struct AnatomyPart {
         var grid: Grid
-        /// The lesion image as taken, with a warning about it, or the reason it is refused.
-        var lesions: Result<([Int32], String?), AnalysisError>?
+        /// The lesion image as taken, or the reason it is refused.
+        var lesions: Result<LesionPart, AnalysisError>?
         var tissue: TissueImage?
         var tissueProblem: NIfTIError?
+        /// Voxels with tissue ≠ 0.
+        var brainVoxels = 0
         var csf: [UInt8]?
+    }
+
+    /// The lesion image as taken: ids per voxel, how many voxels are in a lesion, and (read as
+    /// a mask) what its positive values look like.
+    private struct LesionPart {
+        var ids: [Int32]
+        var voxels: Int
+        var positives: PositiveValues?
     }
 
     /// The lesion ids of the labelled lesion image `values` (of the file at `path`): the rounded
     /// values (≤ 0 → 0), refused when not finite or beyond 32 bits.
-    private static func labelledInput(_ values: [Float], path: String) -> Result<([Int32], String?), AnalysisError> {
+    private static func labelledInput(_ values: [Float], path: String) -> Result<LesionPart, AnalysisError> {
         var ids = [Int32](hugePageBacked: values.count, repeating: 0)
+        var inLesions = 0
         for (v, x) in values.enumerated() {
             guard x.isFinite else {
                 return .failure(.file(NIfTIError(.badLabels, path: path, reason: "lesion ids must be finite numbers")))
@@ -174,7 +191,8 @@ public struct SubjectImages: Sendable {
                 return .failure(.file(NIfTIError(.badLabels, path: path, reason: "lesion id \(x) does not fit in 32 bits")))
             }
             ids[v] = r > 0 ? Int32(r) : 0
+            inLesions += r > 0 ? 1 : 0
         }
-        return .success((ids, nil))
+        return .success(LesionPart(ids: ids, voxels: inLesions, positives: nil))
     }
 }

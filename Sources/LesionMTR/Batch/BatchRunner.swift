@@ -16,9 +16,10 @@ public struct BatchSummary: Sendable {
 /// each through a temporary folder and a rename; failures recorded per row and in errors.tsv;
 /// the merged tables built at the end (unless sharded: then `lesionmtr merge` builds them).
 public enum BatchRunner {
-    /// What the progress callback is told after each subject.
+    /// What the progress callback is told after each subject: analysed (with the warnings
+    /// about its inputs, one line each, as `stats` prints them), skipped, or failed.
     public enum Outcome: Sendable {
-        case analysed, skipped, failed(BatchFailure)
+        case analysed(warnings: [String]), skipped, failed(BatchFailure)
     }
 
     /// Runs the batch. `manifestPath` names the manifest in failure rows of rejected lines and in
@@ -102,7 +103,7 @@ public enum BatchRunner {
                                         to: temp + "/complete.json")
             do { try folder.publish(temp, as: inputs.subject) } catch { throw .file(error) }
             unlink(record)
-            return .analysed
+            return .analysed(warnings: result.warnings)
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
             // A subject that fails now has no valid earlier result either.

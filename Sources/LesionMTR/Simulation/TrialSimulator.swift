@@ -7,7 +7,7 @@ import NIfTI
 ///
 /// Layout of `output`:
 /// ```
-/// manifest.tsv  participants.tsv  truth.json  dseg.nii.gz (shared segmentation)
+/// manifest.tsv  participants.tsv  truth.json  dseg.nii.gz (the segmentation; each subject has a copy)
 /// sub-<id>/anat/sub-<id>_label-lesion_mask.nii.gz, sub-<id>_dseg.nii.gz
 /// sub-<id>/ses-<ses>/anat/sub-<id>_ses-<ses>_MTRmap.nii.gz (every session)
 /// sub-<id>/ses-<base>/anat/sub-<id>_ses-<base>_T1map.nii.gz (baseline only)
@@ -23,22 +23,30 @@ public enum TrialSimulator {
     }
 
     /// Simulates the trial into `output` (created if needed) from the anatomy in `anatomyFolder`.
+    /// A non-empty `output` is refused (`NIfTIError`, `cannotWrite`) unless `replace`, which
+    /// first removes the trial there (`TrialFolder.prepare`). Every file is written on its own
+    /// (each subject's segmentation too: no file shares another's inode).
     /// `progress(done, total, subject)` is called after each subject (from worker threads).
     @discardableResult
     public static func run(
-        _ p: SimulationParameters, anatomyFolder: String, output: String, threads: Int,
+        _ p: SimulationParameters, anatomyFolder: String, output: String, threads: Int, replace: Bool = false,
         progress: @escaping @Sendable (Int, Int, String) -> Void = { _, _, _ in }
     ) throws -> TrialTruth {
         guard p.subjects >= 1, p.sessions.count >= 2, p.gridMM == 1 || p.gridMM == 2 else {
             preconditionFailure("parameters are validated by the caller")
         }
-        try OutputFiles.createFolder(output)
+        try TrialFolder.prepare(output, replace: replace)
         let anatomy = try SimulatedAnatomy.derive(from: anatomyFolder, parameters: p, threads: threads)
         let ext = p.compress ? ".nii.gz" : ".nii"
         let level: Int32 = 2
         let dsegPath = output + "/dseg" + ext
         try NIfTIWriter.write(Volume(grid: anatomy.grid, voxels: anatomy.tissue), to: dsegPath,
                               description: "lesionmtr simulate: tissue", compressionLevel: level)
+        // Each subject gets its own copy of these bytes.
+        guard let dsegData = FileManager.default.contents(atPath: dsegPath) else {
+            throw NIfTIError(.writeFailed, path: dsegPath, reason: "cannot read back the segmentation just written")
+        }
+        let dseg = [UInt8](dsegData)
 
         // Balanced arms in a seeded random order.
         var rng = SeededRandom(seed: p.seed, stream: 0)
@@ -57,7 +65,7 @@ public enum TrialSimulator {
                 let s = simulator.simulate(index: index, subject: label, treated: arms[index])
                 do {
                     try writeSubject(s, label: label, grid: anatomy.grid, sessions: p.sessions, ext: ext,
-                                     dsegPath: dsegPath, output: output, level: level)
+                                     dseg: dseg, output: output, level: level)
                     results.withLock { $0[index] = s.truth }
                 } catch {
                     failures.withLock { $0.append(error) }
@@ -94,17 +102,13 @@ public enum TrialSimulator {
 
     private static func writeSubject(
         _ s: SimulatedSubject, label: String, grid: Grid, sessions: [String], ext: String,
-        dsegPath: String, output: String, level: Int32
+        dseg: [UInt8], output: String, level: Int32
     ) throws {
         let lesionPath = output + "/" + paths(label, suffix: "label-lesion_mask", ext: ext)
         try OutputFiles.createFolder((lesionPath as NSString).deletingLastPathComponent)
         try NIfTIWriter.write(Volume(grid: grid, voxels: s.lesionMask), to: lesionPath,
                               description: "lesionmtr simulate: lesions", compressionLevel: level)
-        let dseg = output + "/" + paths(label, suffix: "dseg", ext: ext)
-        unlink(dseg)
-        if link(dsegPath, dseg) != 0 {
-            try FileManager.default.copyItem(atPath: dsegPath, toPath: dseg)
-        }
+        try OutputFiles.write(dseg, to: output + "/" + paths(label, suffix: "dseg", ext: ext))
         for (k, session) in sessions.enumerated() {
             let mtrPath = output + "/" + paths(label, session: session, suffix: "MTRmap", ext: ext)
             try OutputFiles.createFolder((mtrPath as NSString).deletingLastPathComponent)

@@ -48,14 +48,16 @@ public struct Provenance: Sendable {
 
 /// The BIDS-style sidecar of a table: each column's `Description` and `Units`, and `Provenance`.
 public enum Sidecar {
-    /// The sidecar text (sorted keys, so identical inputs give identical bytes), with the
-    /// provenance made into a dictionary once (`Provenance.json`) for all tables of one run.
-    static func json(for table: Table, maps: [String], covariates: [String], provenance: [String: Any]) -> String {
+    /// The sidecar text of the table named `name` (`lesions`, …; sorted keys, so identical
+    /// inputs give identical bytes), with the provenance made into a dictionary once
+    /// (`Provenance.json`) for all tables of one run.
+    static func json(for table: Table, named name: String, covariates: [String], provenance: [String: Any]) -> String {
         var object: [String: Any] = [:]
         for column in table.columns {
-            let (description, units) = ColumnGlossary.describe(column, maps: maps, covariates: covariates)
-            var entry: [String: Any] = ["Description": description]
-            if let units { entry["Units"] = units }
+            let described = ColumnGlossary.describe(column, table: name, covariates: covariates)
+            var entry: [String: Any] = ["Description": described.description]
+            if let units = described.units { entry["Units"] = units }
+            if let levels = described.levels { entry["Levels"] = levels }
             object[column] = entry
         }
         object["Provenance"] = provenance

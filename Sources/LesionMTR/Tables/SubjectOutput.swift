@@ -49,7 +49,6 @@ public enum SubjectOutput {
     private static func writeAll(_ result: SubjectResult, inputs: SubjectInputs, to folder: String,
                                  provenance: Provenance, masks: Bool, threads: Int) throws(AnalysisError) -> [String] {
         var written: [String] = []
-        let maps = Array(Set(result.lesions.columns.compactMap { $0.split(separator: "_").first.map(String.init) }))
         let covariates = inputs.covariates.map(\.name)
         var tables = [("lesions", result.lesions), ("subjects", result.subjects), ("bands", result.bands)]
         if let voxels = result.voxels { tables.append(("voxels", voxels)) }
@@ -57,8 +56,8 @@ public enum SubjectOutput {
         // sidecar); the provenance, the same in every sidecar, is made once.
         let made = UnsafeSendable(provenance.json())  // read only
         let texts = parallelMap(2 * tables.count, threads: threads) { n in
-            let table = tables[n / 2].1
-            return n % 2 == 0 ? table.tsv : Sidecar.json(for: table, maps: maps, covariates: covariates, provenance: made.value)
+            let (name, table) = tables[n / 2]
+            return n % 2 == 0 ? table.tsv : Sidecar.json(for: table, named: name, covariates: covariates, provenance: made.value)
         }
         for (k, (name, _)) in tables.enumerated() {
             try writeText(texts[2 * k], to: folder + "/\(name).tsv")
