@@ -50,8 +50,9 @@ public enum Morphology {
     private static func binarised(_ mask: Volume<UInt8>) -> Volume<UInt8> { mask.map { $0 > 0 ? 1 : 0 } }
 }
 
-/// Whether a squared distance (mm²) is within `radius` mm: `d² ≤ r²·(1 + 1e-12)`.
+/// Whether a squared distance (mm²) is within `radius` mm: `d² ≤ r²·(1 + 1e-12)`
+/// (`isAtMost` on the squares); never for a negative radius.
 @inlinable
 public func isWithin(squared d2: Double, radius: Double) -> Bool {
-    radius >= 0 && d2 <= radius * radius * (1 + 1e-12)
+    radius >= 0 && isAtMost(d2, radius * radius)
 }

@@ -299,6 +299,13 @@ def rim_of(Lb, unit, width, spacing):
     return Lb & (d[1:-1, 1:-1, 1:-1] <= width)
 
 
+def bands_of(d, width):
+    """Band of each distance d (mm) as int64: the largest k >= 0 with k * width <= d * (1 + 1e-12)
+    (docs/tables.md).  floor(d / width) can only fall one short of it, at an exact multiple."""
+    k = np.floor(d / width)
+    return (k + ((k + 1) * width <= d * (1 + 1e-12))).astype(np.int64)
+
+
 def bbox(mask3):
     """(lo, hi) per axis of the True voxels of a 3-D mask, or None."""
     out = []
@@ -678,11 +685,11 @@ def run(a, pool=None, futs=None):
             jj = np.concatenate([r["ijk"][1] for r in lesions])
             kk = np.concatenate([r["ijk"][2] for r in lesions])
             cls_v = np.concatenate([np.full(r["n"], r["code"], dtype=np.int8) for r in lesions])
-            lb = np.floor(dist_B[ii - o[0], jj - o[1], kk - o[2]] / bw).astype(np.int64)
+            lb = bands_of(dist_B[ii - o[0], jj - o[1], kk - o[2]], bw)
             lv = {key: values[key][ii, jj, kk] for key in map_cols}
             regions.append(("lesion", lb, cls_v, lv))
         if nawm_loc.size:
-            nbd = np.floor(dist_B.ravel(order="F")[nawm_loc] / bw).astype(np.int64)
+            nbd = bands_of(dist_B.ravel(order="F")[nawm_loc], bw)
             regions.append(("nawm", nbd, None, nawm_vals))
         for region, bands, cls_v, vals in regions:
             fin = {key: np.isfinite(vals[key]) for key in map_cols}

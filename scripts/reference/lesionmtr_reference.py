@@ -130,6 +130,29 @@ def box_of(mask, pad, shape):
     return tuple(slice(lo[a], hi[a]) for a in range(3))
 
 
+TOLERANCE = 1e-12  # docs/tables.md: distances in mm meet widths up to this relative rounding
+
+
+def at_most(x, limit):
+    """x <= limit up to rounding: x <= limit * (1 + 1e-12) (docs/tables.md, for mm)."""
+    return x <= limit * (1 + TOLERANCE)
+
+
+def within(d, width, unit):
+    """Distance d (steps or mm) is within width: whole steps <= width (i.e. <= floor(width));
+    mm with the rounding tolerance of docs/tables.md, on the squares (d^2 <= width^2 (1 + 1e-12))."""
+    return d <= width if unit == "voxel" else at_most(d * d, width * width)
+
+
+def band_of(dist, width):
+    """Band of each distance (mm): the largest integer k >= 0 with k * width <= d * (1 + 1e-12)
+    (docs/tables.md), so an exact multiple of the width is in the upper band whatever rounding
+    the computed distance carries.  floor(d / width) is a first guess, corrected both ways."""
+    k = np.floor(dist / width)
+    k = np.where(at_most(k * width, dist) | (k <= 0), k, k - 1)
+    return np.where(at_most((k + 1) * width, dist), k + 1, k)
+
+
 def distance_to(mask, unit, spacing):
     """Distance from every voxel to the nearest True voxel of mask (mask must have one).
 
@@ -153,7 +176,7 @@ def rim_of(L, unit, width, spacing):
         return L & ~eroded
     padded = np.pad(L, 1, mode="constant", constant_values=False)
     d = ndimage.distance_transform_edt(padded, sampling=spacing)[1:-1, 1:-1, 1:-1]
-    return L & (d <= width)
+    return L & at_most(d, width)
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -242,12 +265,12 @@ def run(a):
               file=sys.stderr)
         dist_csf = np.full(shape, np.nan)
         have_csf = False
-    band = np.floor(dist_csf / a.band_width) if have_csf else None
+    band = band_of(dist_csf, a.band_width) if have_csf else None
 
     # --- NAWM
     if any_lesion.any():
         d_any = distance_to(any_lesion, a.unit, spacing)
-        nawm = is_wm & ~any_lesion & (d_any > a.nawm_gap)
+        nawm = is_wm & ~any_lesion & ~within(d_any, a.nawm_gap, a.unit)
     else:
         nawm = is_wm.copy()
 
@@ -262,7 +285,7 @@ def run(a):
         boxes[lid] = box
         rims[lid] = rim_of(Lb, a.unit, a.rim_width, spacing)
         d = distance_to(Lb, a.unit, spacing)
-        cand = (~any_lesion[box]) & brain_not_csf[box] & (d <= a.perilesional_width)
+        cand = (~any_lesion[box]) & brain_not_csf[box] & within(d, a.perilesional_width, a.unit)
         better = cand & (d < best_d[box])
         best_d[box][better] = d[better]
         peri_id[box][better] = lid

@@ -247,3 +247,34 @@ def test_grid_mismatch_is_bad_data(tmp_path):
     tis = save(tmp_path / "tis.nii.gz", np.zeros((N, N, N)), affine=aff)
     code = ref.main(["--lesions", les, "--tissue", tis, "--subject", "s", "-o", str(tmp_path / "o")])
     assert code == 65
+
+
+def test_band_at_exact_multiple_of_width_is_the_upper_band(tmp_path):
+    # 1.2 mm isotropic NIfTI-2 (the voxel size stored as the double 1.2, not a float32), CSF in
+    # one corner, every other voxel one WM lesion, bands of 0.4 mm.  Each voxel's band must be
+    # the largest k with k * 0.4 <= its exact distance, decided in integers (tenths of a mm,
+    # squared: hundredths of mm^2), so 6 mm = 15 x 0.4 is band 15 whatever rounding it carries.
+    n = 12
+    affine = np.diag([1.2, 1.2, 1.2, 1.0])
+    tis = np.full((n, n, n), 3)
+    tis[0, 0, 0] = 1
+    les = (tis == 3).astype(np.uint8)
+    paths = {}
+    for name, data in (("les", les), ("tis", tis), ("mtr", np.full((n, n, n), 40.0))):
+        paths[name] = str(tmp_path / f"{name}.nii")
+        nib.Nifti2Image(data.astype(np.float32), affine).to_filename(paths[name])
+    out = tmp_path / "out"
+    assert ref.main(["--lesions", paths["les"], "--tissue", paths["tis"], "--map", f"mtr:base={paths['mtr']}",
+                     "--subject", "s1", "--band-width", "0.4", "--voxels", "-o", str(out)]) == 0
+    rows = read(out / "voxels.tsv")
+    assert len(rows) == n ** 3 - 1
+    on_boundary, exact = 0, {}
+    for r in rows:
+        d2 = sum((12 * int(r[c])) ** 2 for c in "ijk")  # hundredths of mm^2
+        k = math.isqrt(d2 // 16)  # floor(sqrt(d2) / 4): the exact band
+        assert int(r["band"]) == k, r
+        on_boundary += (4 * k) ** 2 == d2
+        exact[k] = exact.get(k, 0) + 1
+    assert on_boundary > 0
+    counts = {int(r["band"]): int(r["n"]) for r in read(out / "bands.tsv") if r["tissue_class"] == "all"}
+    assert counts == exact

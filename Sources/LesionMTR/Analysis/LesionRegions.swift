@@ -71,7 +71,7 @@ public struct LesionRegions: Sendable {
                 }
             case .mm:
                 DistanceToOtherLabel.visitMillimetres(idVolume, boxes: boxes, threads: threads) { v, d in
-                    mark(v, rim: d <= options.rimWidth * (1 + 1e-12))
+                    mark(v, rim: isAtMost(d, options.rimWidth))
                 }
             }
         }

@@ -367,7 +367,7 @@ struct TableBuilder {
                 } else {
                     continue
                 }
-                let band = Int((distance[r] / width).rounded(.down))
+                let band = distanceBand(distance[r], width: width)
                 top = max(top, band)
                 slots[r] = Int32(BandSums.slot(region: region, tissueClass: tissueClass, band: band))
             }
@@ -412,7 +412,7 @@ struct TableBuilder {
             var row = [inputs.subject, String(id), Self.componentNames[Int(c)],
                        String(v % dims.x), String(v / dims.x % dims.y), String(v / (dims.x * dims.y)),
                        String(images.tissue[v]), Cell.number(d),
-                       d.map { String(Int(($0 / options.bandWidthMM).rounded(.down))) } ?? Cell.missing]
+                       d.map { String(distanceBand($0, width: options.bandWidthMM)) } ?? Cell.missing]
             row += series.map { Cell.number(Double($0[r])) }
             table.rows.append(row)
         }
