@@ -77,7 +77,7 @@ public enum ColumnGlossary {
         "nawm_n_voxels": Entry("Voxels of normal-appearing white matter (NAWM)", units: "voxels"),
         "region": Entry("Region of the row's voxels",
                         levels: ["lesion": "voxels of whole lesions (core and rim)", "nawm": "normal-appearing white matter"]),
-        "band": Entry("Distance band: floor(distance to CSF / band width); band 0 is the nearest to CSF"),
+        "band": Entry("Distance band: the largest k ≥ 0 with k × band width ≤ distance to CSF (within a relative 1e-12, so a voxel at an exact multiple of the width is in the upper band); band 0 is the nearest to CSF"),
         "dist_lo_mm": Entry("Lower edge of the band's distance to CSF: band × band width", units: "mm"),
         "dist_hi_mm": Entry("Upper edge of the band's distance to CSF: (band + 1) × band width", units: "mm"),
         "n": Entry("Voxels in this region, class and band", units: "voxels"),
