@@ -17,7 +17,8 @@ struct Batch: ParsableCommand {
             --jobs is. Manifest columns: subject, lesions, tissue, mtr_<ses>, t1_<ses>, \
             mton_<ses> + mtoff_<ses>, optional csf; any other column is a covariate (a column of \
             NIfTI files that is not named so is refused). The baseline is --baseline, else the \
-            first session of the header (--bids: of the sorted ses- folders), printed at the start.
+            first session of the header (--bids: of the sorted ses- folders), printed at the start \
+            when there are two or more sessions.
             """)
 
     @Argument(help: ArgumentHelp("Manifest TSV (omit with --bids).", valueName: "manifest"))

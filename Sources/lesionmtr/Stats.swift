@@ -14,8 +14,7 @@ struct Stats: ParsableCommand {
             with a JSON sidecar, into the output folder. The baseline is --baseline, else the \
             session of the first --map (refused when a later session is named like a baseline: \
             base, bl, m0, pre, …); with two or more sessions it is printed, and it is recorded in \
-            the sidecars. Definitions: DESIGN.md §3; columns: \
-            docs/tables.md.
+            the sidecars. Definitions and columns: docs/tables.md.
             """)
 
     @Option(help: ArgumentHelp("Lesion image: binary mask (> 0 is lesion) or ids with --labelled.", valueName: "file"))

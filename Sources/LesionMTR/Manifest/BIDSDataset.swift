@@ -1,6 +1,6 @@
 import Foundation
 
-/// A BIDS derivatives folder as batch input (DESIGN.md §2):
+/// A BIDS derivatives folder as batch input:
 /// `sub-<id>[/ses-<ses>]/anat/…_MTRmap.nii[.gz]`, `…_T1map.nii[.gz]`,
 /// `…_label-lesion_mask.nii[.gz]`, `…_dseg.nii[.gz]`; covariates from `participants.tsv`.
 ///

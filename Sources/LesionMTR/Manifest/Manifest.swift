@@ -1,9 +1,10 @@
 import Foundation
 import NIfTI
 
-/// A batch manifest (DESIGN.md §2): a TSV with a header row; `subject`, `lesions`, `tissue`
+/// A batch manifest: a TSV with a header row; `subject`, `lesions`, `tissue`
 /// required; `mtr_<ses>`, `t1_<ses>`, `mton_<ses>` + `mtoff_<ses>` maps; an optional `csf` mask
-/// column; anything else a covariate copied verbatim into every row of that subject.
+/// column; anything else a covariate copied into every row of that subject (without surrounding
+/// whitespace). The header is checked by `ManifestHeader`.
 ///
 /// Relative paths resolve against the manifest's folder. An empty map cell means the subject has
 /// no such map. Lines may end in CRLF. A row with a bad subject id or a duplicate id is kept as
