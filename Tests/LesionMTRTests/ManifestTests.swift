@@ -3,7 +3,7 @@ import LesionMTR
 import TestSupport
 import Testing
 
-/// Manifest text as spreadsheets and editors write it (issue 9).
+/// Manifest text as spreadsheets and editors write it, and the mistakes people make in it.
 @Suite struct ManifestTests {
     static let lf = "subject\tlesions\ttissue\tmtr_base\tarm\nsA\tl.nii.gz\tt.nii.gz\tm.nii.gz\tplacebo\nsB\t/abs/l.nii.gz\tt.nii.gz\tm.nii.gz\ttreated\n"
 
