@@ -1,7 +1,7 @@
 import Foundation
 
 /// Whole-file reads and crash-safe writes, with failures mapped to `NIfTIError`.
-enum FileBytes {
+public enum FileBytes {
     /// Size of the file at `path` in bytes, or nil if it cannot be stat'ed.
     static func size(of path: String) -> Int? {
         var st = stat()
@@ -13,14 +13,20 @@ enum FileBytes {
     static func requireRegularFile(_ path: String) throws(NIfTIError) {
         var st = stat()
         guard stat(path, &st) == 0 else { throw openError(path, errno) }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw NIfTIError(.unreadable, path: path, reason: "is a folder, not a file")
-        default: throw NIfTIError(.unreadable, path: path, reason: "not a regular file (a pipe, socket or device)")
-        }
+        if let e = notRegular(st.st_mode, path: path) { throw e }
         let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw openError(path, errno) }
         close(fd)
+    }
+
+    /// Why a file of mode `mode` is not read: a folder, or a pipe, socket or device; nil for a
+    /// regular file.
+    static func notRegular(_ mode: mode_t, path: String) -> NIfTIError? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: NIfTIError(.unreadable, path: path, reason: "is a folder, not a file")
+        default: NIfTIError(.unreadable, path: path, reason: "not a regular file (a pipe, socket or device)")
+        }
     }
 
     /// Whether the file at `path` starts with the gzip magic bytes 1f 8b.
@@ -33,15 +39,16 @@ enum FileBytes {
         return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
     }
 
-    /// The whole content of `path`.
-    static func read(_ path: String) throws(NIfTIError) -> [UInt8] {
+    /// The whole content of `path`. A missing file is `.missing`; a folder, a FIFO or device
+    /// (never waited on) or a file that cannot be opened is `.unreadable`.
+    public static func read(_ path: String) throws(NIfTIError) -> [UInt8] {
         // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not regular).
         let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw openError(path, errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw NIfTIError(.unreadable, path: path, reason: String(cString: strerror(errno))) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NIfTIError(.unreadable, path: path, reason: "not a regular file") }
+        if let e = notRegular(st.st_mode, path: path) { throw e }
         let size = Int(st.st_size)
         // Uninitialised (no zero-fill): counted as initialised only once every byte is read.
         var failure: NIfTIError?

@@ -33,7 +33,7 @@ struct AnalysisArguments: ParsableArguments {
     @Option(help: ArgumentHelp("MT-off at or below this gives NaN MTR (mton/mtoff input; MT-off units).", valueName: "value"))
     var minMtoff = 0.0
 
-    @Option(help: ArgumentHelp("Baseline session label (default: the first session named).", valueName: "ses"))
+    @Option(help: ArgumentHelp("Baseline session label (default: the first session named; required when a later session is named like a baseline — base, baseline, bl, m0, pre, screening, 0 — or, with --bids, a sessions.tsv dates another session earlier).", valueName: "ses"))
     var baseline: String?
 
     func validate() throws {

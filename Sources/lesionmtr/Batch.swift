@@ -15,7 +15,10 @@ struct Batch: ParsableCommand {
             builds them. A subject with bad input is reported on stderr and in errors.tsv and \
             the batch goes on; the exit status is then 1. Output is byte-identical whatever \
             --jobs is. Manifest columns: subject, lesions, tissue, mtr_<ses>, t1_<ses>, \
-            mton_<ses> + mtoff_<ses>, optional csf; any other column is a covariate.
+            mton_<ses> + mtoff_<ses>, optional csf; any other column is a covariate (a column of \
+            NIfTI files that is not named so is refused). The baseline is --baseline, else the \
+            first session of the header (--bids: of the sorted ses- folders), printed at the start \
+            when there are two or more sessions.
             """)
 
     @Argument(help: ArgumentHelp("Manifest TSV (omit with --bids).", valueName: "manifest"))
@@ -44,7 +47,7 @@ struct Batch: ParsableCommand {
     var shard: String?
 
     @Option(name: .customLong("participant-label"), parsing: .upToNextOption,
-            help: ArgumentHelp("Only these subjects (labels, without sub-).", valueName: "id"))
+            help: ArgumentHelp("Only these subjects (labels; a leading sub- is dropped, as BIDS apps do). A label that matches no subject is an error.", valueName: "id"))
     var participantLabels: [String] = []
 
     @Flag(help: "No progress output (errors still go to stderr).")
@@ -80,14 +83,23 @@ struct Batch: ParsableCommand {
             options.shard = s
         }
         let source = manifest ?? bids!
-        var table: Manifest
+        let table: Manifest
         do throws(Manifest.Failure) {
-            if let manifest { table = try Manifest.read(manifest) } else { table = try BIDSDataset.scan(bids!, participants: participantLabels) }
+            let all = try manifest == nil ? BIDSDataset.scan(source) : Manifest.read(source)
+            table = try all.selecting(participants: participantLabels, source: source)
         } catch {
             printError(error.description)
-            throw ExitCode(FileManager.default.fileExists(atPath: source) ? 65 : 66)
+            throw ExitCode(error.exitCode)
         }
-        if !participantLabels.isEmpty { table.entries = table.entries.filter { participantLabels.contains($0.subject) } }
+        for w in table.warnings { printError("warning: \(w)") }
+        do throws(BaselineChoice.Refusal) {
+            let baseline = try table.baseline(given: options.analysis.baseline, source: source)
+            options.analysis.baseline = baseline?.session
+            if let baseline, !quiet, table.sessions.count > 1 { FileHandle.standardError.write(Data("batch: baseline session \(baseline)\n".utf8)) }
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
         let progress = ProgressReporter(label: "batch", quiet: quiet)
         let summary: BatchSummary
         do {

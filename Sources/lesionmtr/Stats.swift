@@ -11,8 +11,10 @@ struct Stats: ParsableCommand {
             name:session=file (e.g. --map mtr:base=mtr0.nii.gz --map mtr:m6=mtr6.nii.gz \
             --map t1:base=t1.nii.gz); mton:S and mtoff:S pairs give mtr:S = 100 × (MToff − MTon) / \
             MToff. Writes lesions.tsv, subjects.tsv, bands.tsv (+ voxels.tsv with --voxels), each \
-            with a JSON sidecar, into the output folder. Definitions: DESIGN.md §3; columns: \
-            docs/tables.md.
+            with a JSON sidecar, into the output folder. The baseline is --baseline, else the \
+            session of the first --map (refused when a later session is named like a baseline: \
+            base, bl, m0, pre, …); with two or more sessions it is printed, and it is recorded in \
+            the sidecars. Definitions and columns: docs/tables.md.
             """)
 
     @Option(help: ArgumentHelp("Lesion image: binary mask (> 0 is lesion) or ids with --labelled.", valueName: "file"))
@@ -43,6 +45,9 @@ struct Stats: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Output does not depend on it.")
     var threads: Int?
 
+    @Flag(help: "Do not print the baseline session in use (errors and warnings still go to stderr).")
+    var quiet = false
+
     /// The thread count in use.
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
@@ -65,16 +70,28 @@ struct Stats: ParsableCommand {
             subject: subject, lesions: lesions, tissue: tissue, csf: csf,
             maps: maps.compactMap(MapSpec.init(parsing:)),
             covariates: covariates.compactMap(Covariate.init(parsing:)))
+        var options = analysis.options
+        let baseline: BaselineChoice?
+        do throws(BaselineChoice.Refusal) {
+            baseline = try BaselineChoice.decide(maps: inputs.maps, given: options.baseline, source: "--map")
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        options.baseline = baseline?.session
         do {
-            let result = try SubjectAnalysis.run(inputs, options: analysis.options, voxels: extras.voxels, threads: threadCount)
+            let result = try SubjectAnalysis.run(inputs, options: options, voxels: extras.voxels, threads: threadCount)
             for w in result.warnings { printError("warning: \(w)") }
             let files = [lesions, tissue] + (csf.map { [$0] } ?? []) + inputs.maps.map(\.path)
-            let provenance = Provenance(commandLine: reproducibleCommandLine(), parameters: analysis.options, inputFiles: files)
+            let provenance = Provenance(commandLine: reproducibleCommandLine(), parameters: options, inputFiles: files)
             try SubjectOutput.write(result, inputs: inputs, to: output, provenance: provenance, masks: extras.writeMasks,
                                    threads: threadCount)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitCode)
+        }
+        if let baseline, !quiet, BaselineChoice.sessions(of: inputs.maps).count > 1 {
+            FileHandle.standardError.write(Data("stats: baseline session \(baseline)\n".utf8))
         }
     }
 }

@@ -109,7 +109,7 @@ class Corpus:
         args = ["stats", "--lesions", lesions or self.lesions, "--tissue", tissue or self.tissue]
         for spec, path in maps:
             args += ["--map", f"{spec}={path}"]
-        return args + ["--subject", "S01", "--threads", "1", "-o", self.p(out)] + list(extra)
+        return args + ["--quiet", "--subject", "S01", "--threads", "1", "-o", self.p(out)] + list(extra)
 
     # -- files ----------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 /// The order of maps and sessions in the tables (`docs/tables.md`), and how input files become
 /// map series: maps by first appearance, `mton`+`mtoff` of a session combined into `mtr` (at the
-/// place of the first of them); sessions with the baseline first, then by first appearance.
+/// place of the first of them); sessions with the baseline first, then by first appearance. The
+/// baseline is the one given, else `BaselineChoice.decide` over the sessions in order of appearance.
 struct MapPlan {
     /// One output map: its name and, per session in order, which input files make it.
     struct Entry {
@@ -20,14 +21,18 @@ struct MapPlan {
     /// Orders `maps` for the tables; throws when there is no map at all, when `baseline` names a
     /// session without a map, or when a map or an MT pair is incomplete or given twice.
     init(_ maps: [MapSpec], baseline: String?) throws(AnalysisError) {
-        var firstSeen: [String] = []
-        for m in maps where !firstSeen.contains(m.session) { firstSeen.append(m.session) }
+        let firstSeen = BaselineChoice.sessions(of: maps)
         guard !maps.isEmpty else {
             throw .invalidInput("no map given: the tables need at least one map (mtr, t1, or an mton/mtoff pair) at the baseline")
         }
-        let base = baseline ?? firstSeen[0]
-        guard firstSeen.contains(base) else {
-            throw .invalidInput("baseline session '\(base)' has no map")
+        if let baseline, !firstSeen.contains(baseline) {
+            throw .invalidInput("baseline session '\(baseline)' has no map")
+        }
+        let base: String
+        do throws(BaselineChoice.Refusal) {
+            base = try BaselineChoice.decide(maps: maps, given: baseline, source: "maps")?.session ?? firstSeen[0]
+        } catch {
+            throw .invalidInput(error.reason)
         }
         sessions = [base] + firstSeen.filter { $0 != base }
 

@@ -34,7 +34,9 @@ public enum BatchRunner {
         try folder.create()
         folder.removeStaleTemporaries()
         var options = options
-        if options.analysis.baseline == nil { options.analysis.baseline = manifest.sessions.first }
+        // The CLI decides the baseline first (`Manifest.baseline`); a refused choice leaves it to
+        // each subject's maps, where `MapPlan` refuses it again.
+        if options.analysis.baseline == nil { options.analysis.baseline = try? manifest.baseline(given: nil, source: manifestPath)?.session }
         try BatchRecord(manifest: manifestPath, subjects: manifest.entries.map(\.subject), parameters: BatchParameters(options))
             .write(to: folder)
         let rows = manifest.entries.indices.filter { options.shard?.contains($0) ?? true }
