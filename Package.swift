@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // lesionmtr — lesion MTR analysis for multiple sclerosis remyelination trials.
-// Flow (DESIGN.md §1): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside;
+// Flow (README, Layout): CNifti → NIfTI → VoxelKernels → LesionMTR → lesionmtr, TrialStats beside;
 // Raster (PNG through CNifti's libdeflate, for the QC report) sits beside NIfTI and feeds LesionMTR.
 import Foundation
 import PackageDescription

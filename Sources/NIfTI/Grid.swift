@@ -1,6 +1,6 @@
 /// The geometry of a 3-D image: dimensions, voxel spacing and voxel-to-world transforms.
 ///
-/// `affine` follows DESIGN.md §3: the sform if its code > 0, else the qform if its code > 0,
+/// `affine` follows docs/definitions.md (Inputs): the sform if its code > 0, else the qform if its code > 0,
 /// else `diag(spacing)` with no translation. Both transforms are kept so that a writer can
 /// reproduce them. (The file's NIfTI version is a property of the header, not of the grid.)
 public struct Grid: Equatable, Sendable {

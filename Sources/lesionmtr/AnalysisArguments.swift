@@ -1,7 +1,7 @@
 import ArgumentParser
 import LesionMTR
 
-/// The analysis options of DESIGN.md §3, shared by `stats` and `batch` (spelled and documented once).
+/// The analysis options of docs/definitions.md, shared by `stats` and `batch` (spelled and documented once).
 struct AnalysisArguments: ParsableArguments {
     @Option(help: "Connectivity for labelling a binary lesion mask: 6 (faces), 18 (faces+edges) or 26 (faces+edges+corners).")
     var connectivity = 26

@@ -7,7 +7,7 @@ Usage:
 Writes a small valid subject (16x14x10 voxels, 2 mm) and, derived from it, one input per bad
 case into OUTDIR, plus OUTDIR/cases.json: a list of cases, each
 
-    {"name": ..., "args": [lesionmtr arguments], "exit": sysexits code (DESIGN.md §5),
+    {"name": ..., "args": [lesionmtr arguments], "exit": sysexits code (README, Bad input and exit codes),
      "contains": [words the one stderr line must contain: the file and the reason],
      "comment": why this exit code, ...optional keys below}
 
@@ -294,7 +294,7 @@ class Corpus:
         self.save(ids, "lesion_ids.nii.gz")
         self.case("nonbinary_mask", self.stats("o_nonbinary", lesions=self.p("lesion_ids.nii.gz")), 0,
                   ["warning", "lesion_ids.nii.gz", "(1, 2", "--labelled"],
-                  "values 0/1/2 without --labelled: read as binary (DESIGN §2: any value > 0 is lesion, then "
+                  "values 0/1/2 without --labelled: read as binary (docs/definitions.md, Lesions: any value > 0 is lesion, then "
                   "labelled by connectivity), with one warning line naming the file and --labelled",
                   column={"file": "subjects.tsv", "column": "n_lesions", "value": "2"})
         self.case("nonbinary_mask_labelled", self.stats("o_labelled", lesions=self.p("lesion_ids.nii.gz"),
@@ -303,7 +303,7 @@ class Corpus:
         soft = les.astype(np.float32) * np.float32(0.6)
         self.save(soft, "soft_mask.nii.gz")
         self.case("soft_mask", self.stats("o_soft", lesions=self.p("soft_mask.nii.gz")), 0, [],
-                  "a soft mask (0/0.6) is binary by DESIGN §2: any value > 0 is lesion",
+                  "a soft mask (0/0.6) is binary by docs/definitions.md (Lesions): any value > 0 is lesion",
                   column={"file": "subjects.tsv", "column": "n_lesions", "value": "2"})
         self.save(np.zeros(SHAPE, np.uint8), "empty_mask.nii.gz")
         self.case("empty_lesion_mask", self.stats("o_empty_mask", lesions=self.p("empty_mask.nii.gz")), 0, [],
@@ -327,12 +327,12 @@ class Corpus:
         partly[4:6, 4:6, 3:5] = np.nan
         self.save(partly, "partly_nan.nii.gz")
         self.case("map_lesion_nan", self.stats("o_partly", maps=[("mtr:base", self.p("partly_nan.nii.gz"))]), 0, [],
-                  "NaN voxels are invalid voxels, counted and excluded (DESIGN §2): not an error")
+                  "NaN voxels are invalid voxels, counted and excluded (docs/definitions.md, Inputs): not an error")
         unknown = t.copy()
         unknown[2:4, 2:4, 1:3] = 7
         self.save(unknown, "tissue_label7.nii.gz")
         self.case("tissue_unknown_label", self.stats("o_label7", tissue=self.p("tissue_label7.nii.gz")), 0, [],
-                  "a positive label that is none of csf/cgm/wm/dgm is other brain tissue (DESIGN §3)")
+                  "a positive label that is none of csf/cgm/wm/dgm is other brain tissue (docs/definitions.md, Tissue class)")
         neg = t.copy()
         neg[2, 2, 1] = -3
         self.save(neg, "tissue_negative.nii.gz")

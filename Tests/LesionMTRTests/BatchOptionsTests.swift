@@ -1,7 +1,7 @@
 import Testing
 import LesionMTR
 
-/// `--jobs N` is the number of cores a batch uses (DESIGN.md §5, README "batch").
+/// `--jobs N` is the number of cores a batch uses (README, "batch").
 @Suite("Batch cores")
 struct BatchOptionsTests {
     private func options(jobs: Int) -> BatchOptions {

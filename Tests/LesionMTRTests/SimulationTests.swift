@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import VoxelKernels
 
-/// `lesionmtr simulate` (DESIGN.md §7): deterministic, realistic, and with a truth the maps obey.
+/// `lesionmtr simulate` (README, How the simulated trial is made): deterministic, realistic, and with a truth the maps obey.
 @Suite(.serialized) struct SimulationTests {
     static let anatomy = Reference.packageRoot.appendingPathComponent("sample-data/anatomy").path
 

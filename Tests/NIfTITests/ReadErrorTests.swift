@@ -82,7 +82,7 @@ import Testing
     }
 }
 
-/// Behaviours added by the hardening work (issue 9): label images that are not labels, and the
+/// Hardening behaviours: label images that are not labels, and the
 /// exit code of a write that fails after the file was created.
 @Suite struct HardeningReadTests {
     func write(_ values: [Float]) throws -> String {

@@ -1,7 +1,7 @@
 import Testing
 import TrialStats
 
-/// Sample size and power of a two-arm trial (acceptance 3).
+/// Sample size and power of a two-arm trial.
 struct PowerTests {
     @Test("n per arm = 2 (z_.975 + z_.8)² σ² / Δ²: 62.79 for Δ = 1, σ² = 4")
     func closedForm() throws {

@@ -6,7 +6,7 @@ import TrialStats
 /// The fits against statsmodels (`scripts/reference/mixedlm_cases.py`: MixedLM REML/ML with a
 /// random intercept and with lesion-within-subject variance components, OLS), on random data sets
 /// with unbalanced groups, text and numeric factors, interactions and missing cells.
-/// Tolerances (acceptance 1): estimates and standard errors within 1e-4 relative (relative to
+/// Tolerances: estimates and standard errors within 1e-4 relative (relative to
 /// max(|value|, its standard error), so estimates near 0 are judged on their own scale), variance
 /// components within 1e-3 relative, p-values and interval bounds on the same scale.
 @Suite(.serialized) struct StatsmodelsConformanceTests {

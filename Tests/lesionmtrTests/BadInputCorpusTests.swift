@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The bad-input corpus (`Tests/BadInputs/make_corpus.py`, DESIGN.md §5–6): every case run with
+/// The bad-input corpus (`Tests/BadInputs/make_corpus.py`, README, Bad input and exit codes): every case run with
 /// the built `lesionmtr`, within a time bound, must exit with the code its cases file names, print
 /// one line on stderr naming the file and the reason, never die of a signal, and leave no partial
 /// output.
@@ -51,7 +51,7 @@ import Testing
         #expect(try Self.corpus.get().count >= 30)
     }
 
-    @Test("each bad input: the exit code of DESIGN §5, one line naming file and reason, no crash, no hang, no partial output",
+    @Test("each bad input: the exit code of the README, one line naming file and reason, no crash, no hang, no partial output",
           arguments: names)
     func badInput(name: String) throws {
         let cases = try Self.corpus.get()

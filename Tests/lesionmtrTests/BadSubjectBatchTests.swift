@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 9, acceptance 3: a batch with one bad subject in every ten completes the good ones with
-/// results byte-identical to a clean batch of only the good ones (DESIGN.md §5: one subject's bad
+/// A batch with one bad subject in every ten completes the good ones with
+/// results byte-identical to a clean batch of only the good ones (README: one subject's bad
 /// input fails that subject only).
 @Suite struct BadSubjectBatchTests {
     @Test("one bad subject in ten: the good ones byte-identical to a clean batch of them, exit 1, errors.tsv")

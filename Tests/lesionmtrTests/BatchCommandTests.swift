@@ -3,7 +3,7 @@ import NIfTI
 import TestSupport
 import Testing
 
-/// `lesionmtr batch` and `merge` (DESIGN.md §5) on a small simulated trial.
+/// `lesionmtr batch` and `merge` (README, What a batch folder holds) on a small simulated trial.
 @Suite(.serialized) struct BatchCommandTests {
     /// Six simulated subjects on the 2 mm grid, made once.
     static let trial: Result<String, Error> = Result {

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `lesionmtr stats` against the independent Python reference (`scripts/reference/`, written from
-/// DESIGN.md): every numeric cell of lesions.tsv, subjects.tsv and bands.tsv within 1e-4
+/// docs/definitions.md and docs/tables.md): every numeric cell of lesions.tsv, subjects.tsv and bands.tsv within 1e-4
 /// relative, counts, ids and classes exactly.
 @Suite(.serialized) struct ReferenceConformanceTests {
     /// The cases written by `make_stats_cases.py` (anisotropic + oblique, scaled int16, NIfTI-2,
@@ -80,7 +80,7 @@ import Testing
     }
 }
 
-/// Reproducibility (issue 5, acceptance 2): the same inputs give byte-identical files whatever
+/// Reproducibility: the same inputs give byte-identical files whatever
 /// the thread count, run after run.
 @Suite struct StatsReproducibilityTests {
     @Test("stats output is byte-identical across runs and thread counts")

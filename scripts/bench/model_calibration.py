@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Calibration of `lesionmtr model` on simulated trials with known truth (acceptance 2).
+"""Calibration of `lesionmtr model` on simulated trials with known truth.
 
 For seeds 1..N: `lesionmtr simulate --grid 2mm --subjects S --seed k`, `lesionmtr batch`, then
   lesionmtr model --preset lesion    OUT --by tissue_class   (whole lesions, one fit per class)

@@ -1,5 +1,5 @@
 /*
- * Benchmark peer (a) of issue 5, acceptance point 3: "the bare nifti_image_read of the same
+ * Benchmark peer (a) of `lesionmtr stats`: "the bare nifti_image_read of the same
  * inputs (zlib, one thread)".  Reads every file named on the command line with nifticlib's
  * nifti_image_read(path, 1) (header + data; .nii.gz inflated by zlib through znzlib, as
  * nifticlib does), one after another in this one thread, frees each image, and prints the

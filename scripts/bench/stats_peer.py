@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Tuned Python peer of `lesionmtr stats` (benchmark peer (b) of issue 5, acceptance point 3).
+"""Tuned Python peer of `lesionmtr stats` (benchmark peer (b) of scripts/bench/stats-vs-peers).
 
 "The fastest Python pipeline you can write for the same tables": the same definitions as
-scripts/reference/lesionmtr_reference.py (DESIGN.md §3, docs/tables.md), computed with
+scripts/reference/lesionmtr_reference.py (docs/definitions.md, docs/tables.md), computed with
   * libdeflate (`deflate` package) inflating all inputs at once on a thread pool (it releases
     the GIL), the NIfTI-1 header parsed here with numpy (348-byte header, little-endian);
   * cc3d (connected-components-3d) for labelling, on the lesions' bounding box only;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent Python reference implementation of `lesionmtr stats`.
 
-Written from /work/shared/DESIGN.md (sections 2-4) and docs/tables.md only, never from the
+Written from the definitions (docs/tables.md) only, never from the
 Swift sources.  It follows the written definitions by the most direct route (nibabel, numpy,
 scipy.ndimage) so that the Swift program can be checked against it; speed is secondary.
 
@@ -20,7 +20,7 @@ JSON sidecars are not written: the reference exists to check the TSV contents.
 Choices made where the written specification leaves room (also listed in the report):
   * Rounding of tissue labels and of pre-labelled lesion ids is "half away from zero"
     (floor(|x| + 0.5) with the sign of x), the everyday meaning of "rounded".  NaN counts as 0.
-  * World coordinates without sform/qform use diag(pixdim[1..3]) as DESIGN.md's fine points
+  * World coordinates without sform/qform use diag(pixdim[1..3]) as docs/definitions.md (Inputs)
     say (pixdim as stored, not its absolute value); spacing is always |pixdim[1..3]|.
   * Perilesional "not CSF" uses the tissue CSF label (tables.md: "tissue ≠ background and ≠ CSF");
     a `--csf` mask only replaces the CSF used for the distance to CSF.
@@ -65,7 +65,7 @@ class Image:
             img = nib.load(path)
             hdr = img.header
             # get_fdata applies scl_slope/scl_inter (slope 0 or non-finite: no scaling); every
-            # image is then converted to Float32, as DESIGN.md §2 says (the Swift side works in
+            # image is then converted to Float32, as docs/definitions.md (Inputs) says (the Swift side works in
             # Float32).  Statistics are later accumulated in float64 from these values.
             data = np.asarray(img.get_fdata(), dtype=np.float32)
         except Fail:

@@ -1,10 +1,10 @@
-/// How distances and widths are measured (DESIGN.md §3): `voxel` counts 6-connected
+/// How distances and widths are measured (docs/definitions.md): `voxel` counts 6-connected
 /// (city-block) steps, `mm` is Euclidean distance between voxel centres with the voxel spacing.
 public enum DistanceUnit: String, Sendable, Codable, CaseIterable {
     case voxel, mm
 }
 
-/// Every parameter of the per-subject analysis (DESIGN.md §3), with the design's defaults.
+/// Every parameter of the per-subject analysis (docs/definitions.md), with the design's defaults.
 /// Recorded in each table's sidecar and in a subject's completion marker.
 public struct AnalysisOptions: Sendable, Equatable, Codable {
     /// Connectivity for labelling a binary lesion mask: 6, 18 or 26.

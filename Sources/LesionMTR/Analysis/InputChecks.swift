@@ -6,7 +6,7 @@ import NIfTI
 public enum InputChecks {
     /// A lesion image read as binary (no `--labelled`) whose positive values are all integers
     /// with more than one distinct value (e.g. 1, 2, 3): probably lesion ids given without
-    /// `--labelled`. DESIGN §2 reads it as a mask (any value > 0 is lesion, then labelled by
+    /// `--labelled`. docs/definitions.md (Lesions) reads it as a mask (any value > 0 is lesion, then labelled by
     /// connectivity, which merges touching ids); since that is a legitimate way to relabel, the
     /// image is used and this warning says so. Soft (0.2…1) and single-valued (0/1, 0/255)
     /// masks give no warning.
@@ -82,7 +82,7 @@ public enum InputChecks {
     }
 
     /// Tissue labels that cannot be a segmentation: a negative label, or no brain voxel at all.
-    /// Positive labels other than the four classes are other brain tissue (DESIGN §3).
+    /// Positive labels other than the four classes are other brain tissue (docs/definitions.md, Tissue class).
     static func tissueProblem(_ tissue: TissueImage, grid: Grid, path: String) -> NIfTIError? {
         // The labels first; the voxel is looked for only when one is negative.
         let negative = tissue.labels.indices.filter { tissue.labels[$0] < 0 }.map(UInt8.init)

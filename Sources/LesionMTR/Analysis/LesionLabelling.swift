@@ -1,7 +1,7 @@
 import NIfTI
 import VoxelKernels
 
-/// Lesion ids from a binary lesion image (DESIGN.md §3.1): voxels > 0, connected components
+/// Lesion ids from a binary lesion image (docs/definitions.md, Lesions): voxels > 0, connected components
 /// with the given connectivity, components below `minVoxels` dropped, ids 1…n by first voxel.
 public enum LesionLabelling {
     /// The labelled volume and the number of lesions of a lesion image (voxels > 0).

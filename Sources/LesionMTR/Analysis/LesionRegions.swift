@@ -6,7 +6,7 @@ public enum ComponentCode: UInt8, Sendable {
     case none = 0, core = 1, rim = 2, perilesional = 3
 }
 
-/// The regions of DESIGN.md §3 for one subject: lesion ids, each voxel's component (core, rim,
+/// The regions of docs/definitions.md for one subject: lesion ids, each voxel's component (core, rim,
 /// perilesional) and owning lesion, NAWM, and the distance to CSF at the voxels the tables read.
 public struct LesionRegions: Sendable {
     /// The ids present, ascending.
@@ -117,7 +117,7 @@ public struct LesionRegions: Sendable {
     }
 }
 
-/// The perilesional shell and NAWM of DESIGN.md §3 from the nearest lesion of each voxel.
+/// The perilesional shell and NAWM of docs/definitions.md from the nearest lesion of each voxel.
 private struct Shell {
     /// The tissue codes (0 background) and the codes of CSF and WM.
     let tissue: [UInt8]

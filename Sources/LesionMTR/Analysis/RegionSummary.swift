@@ -1,6 +1,6 @@
 import VoxelKernels
 
-/// The ten statistic columns of a map over a region (DESIGN.md §3.6), in table order.
+/// The ten statistic columns of a map over a region (docs/definitions.md, Statistics), in table order.
 enum MapStatistics {
     /// Column suffixes: `<map>_<ses>_<suffix>`.
     static let suffixes = ["n_valid", "mean", "sd", "median", "p10", "p25", "p75", "p90", "min", "max"]

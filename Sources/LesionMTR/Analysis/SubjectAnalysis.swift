@@ -2,7 +2,7 @@ import Foundation
 import NIfTI
 import VoxelKernels
 
-/// The tables of one subject (DESIGN.md §4, `docs/tables.md`) and the regions behind them.
+/// The tables of one subject (`docs/tables.md`) and the regions behind them.
 public struct SubjectResult: Sendable {
     public var lesions: Table
     public var subjects: Table
@@ -16,7 +16,7 @@ public struct SubjectResult: Sendable {
     public var warnings: [String]
 }
 
-/// `lesionmtr stats` for one subject: reads the images, computes the regions of DESIGN.md §3 and
+/// `lesionmtr stats` for one subject: reads the images, computes the regions of docs/definitions.md and
 /// the per-lesion, per-subject, per-band (and per-voxel) rows.
 public enum SubjectAnalysis {
     /// Analyses one subject. Throws `AnalysisError` for unreadable or inconsistent input.
@@ -251,7 +251,7 @@ struct TableBuilder {
         maps.firstIndex { $0.name == "mtr" && $0.sessions.first == images.baseline }
     }
 
-    /// The submedian split (DESIGN.md §3.7): the median over lesions of the finite whole-lesion
+    /// The submedian split (docs/definitions.md, Submedian lesions): the median over lesions of the finite whole-lesion
     /// baseline MTR means (numpy's median; nil without any), and `below_subject_median` per id
     /// (a lesion without a finite mean is 0); nil with no MTR map at baseline.
     private func submedianSplit() -> (median: Double?, below: [Int: Bool])? {

@@ -17,7 +17,7 @@ public struct MapSeries: Sendable {
 public struct SubjectImages: Sendable {
     public var grid: Grid
     /// Lesion id per voxel, 0 outside lesions: the connected components of the mask (> 0), with
-    /// the connectivity and minimum size of the options (DESIGN §3.1), or with `labelled` the
+    /// the connectivity and minimum size of the options (docs/definitions.md, Lesions), or with `labelled` the
     /// rounded values of the image (≤ 0 → 0).
     public var lesions: [Int32]
     /// Rounded tissue labels, one byte per voxel.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a voxel of the tissue segmentation is, after mapping its label (DESIGN.md §2, §3).
+/// What a voxel of the tissue segmentation is, after mapping its label (docs/definitions.md, Inputs and Tissue class).
 public enum Tissue: Sendable, Equatable {
     /// Label 0: outside the brain.
     case background

@@ -1,7 +1,7 @@
 import Foundation
 import NIfTI
 
-/// The layout of a batch output folder (DESIGN.md §5):
+/// The layout of a batch output folder (README, What a batch folder holds):
 /// ```
 /// OUT/subjects/<subject>/   one complete subject: tables, sidecars, masks, complete.json
 /// OUT/failed/<row>.tsv       one failed manifest row: subject, file, reason

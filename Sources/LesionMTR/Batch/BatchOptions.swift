@@ -1,4 +1,4 @@
-/// How a batch runs (DESIGN.md §5). Only `analysis`, `voxels` and `writeMasks` change what is
+/// How a batch runs (README, What a batch folder holds). Only `analysis`, `voxels` and `writeMasks` change what is
 /// computed; the rest changes how, and never the bytes written.
 public struct BatchOptions: Sendable {
     public var analysis = AnalysisOptions()

@@ -12,7 +12,7 @@ public struct BatchSummary: Sendable {
     public var merge: MergeSummary?
 }
 
-/// `lesionmtr batch` (DESIGN.md §5): every subject of a manifest into `OUT/subjects/<subject>/`,
+/// `lesionmtr batch` (README, What a batch folder holds): every subject of a manifest into `OUT/subjects/<subject>/`,
 /// each through a temporary folder and a rename; failures recorded per row and in errors.tsv;
 /// the merged tables built at the end (unless sharded: then `lesionmtr merge` builds them).
 public enum BatchRunner {

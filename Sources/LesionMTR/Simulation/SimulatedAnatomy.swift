@@ -3,7 +3,7 @@ import NIfTI
 import VoxelKernels
 
 /// The anatomy every simulated subject shares, derived once from the MNI ICBM152 2009a grey and
-/// white matter probabilities in `sample-data/anatomy` (DESIGN.md §7).
+/// white matter probabilities in `sample-data/anatomy` (README, How the simulated trial is made).
 ///
 /// Derivation (documented so a reader can judge it):
 /// 1. `gm`, `wm` = probability / 255 (2 mm grid: means of 2×2×2 blocks).

@@ -1,4 +1,4 @@
-/// Everything that defines a simulated trial (DESIGN.md §7). All of it is written to
+/// Everything that defines a simulated trial (README, How the simulated trial is made). All of it is written to
 /// `truth.json`, so a trial can be regenerated and its truth checked.
 ///
 /// Levels are typical of 3T MTR in MS: NAWM ≈ 41 pu, cortical GM ≈ 33 pu, deep GM ≈ 36 pu,

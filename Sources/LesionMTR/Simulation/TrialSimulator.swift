@@ -2,7 +2,7 @@ import Foundation
 import NIfTI
 
 /// `lesionmtr simulate`: a two-arm remyelination trial on the MNI anatomy with known truth
-/// (DESIGN.md §7), written as a BIDS-derivatives folder plus `manifest.tsv` (DESIGN.md §2) and
+/// (README, How the simulated trial is made), written as a BIDS-derivatives folder plus `manifest.tsv` (README, Manifest and BIDS input) and
 /// `truth.json`.
 ///
 /// Layout of `output`:
@@ -121,7 +121,7 @@ public enum TrialSimulator {
         }
     }
 
-    /// The batch manifest (DESIGN.md §2): paths relative to its folder, covariates last.
+    /// The batch manifest (README, Manifest and BIDS input): paths relative to its folder, covariates last.
     static func manifest(_ subjects: [SubjectTruth], sessions: [String], ext: String) -> String {
         var header = ["subject", "lesions", "tissue"]
         header += sessions.map { "mtr_\($0)" }
