@@ -55,7 +55,7 @@ PartitionName=debug Nodes=$H Default=YES MaxTime=INFINITE State=UP
 CONF
 # the default path too: some job steps drop SLURM_CONF from their environment
 mkdir -p /etc/slurm
-[ -e /etc/slurm/slurm.conf ] || ln -s "$D/etc/slurm.conf" /etc/slurm/slurm.conf
+{ [ -L /etc/slurm/slurm.conf ] || [ ! -e /etc/slurm/slurm.conf ]; } && ln -sfn "$D/etc/slurm.conf" /etc/slurm/slurm.conf
 export SLURM_CONF=$D/etc/slurm.conf
 [ -f /etc/munge/munge.key ] || { mungekey -c -k /etc/munge/munge.key; chown munge:munge /etc/munge/munge.key; }
 install -d -o munge -g munge -m 755 /run/munge
